@@ -1,0 +1,3 @@
+from techfile.cli import main
+
+raise SystemExit(main())

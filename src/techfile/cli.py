@@ -1,0 +1,243 @@
+"""The `techfile` command: a thin click layer whose commands return exit codes."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from techfile import __version__
+from techfile.config import Config, ConfigError, find_root, load_config
+from techfile.engine.select import SelectionError
+from techfile.model.finding import Severity
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMAT_NAMES = ("text", "json", "sarif", "github")
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _date(_ctx: Any, _param: Any, value: str | None) -> datetime.date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def resolve_config(paths: Sequence[str], example: bool) -> tuple[Config, tuple[str, ...]]:
+    """Find the root and configuration, and turn PATHS into root-relative paths."""
+    if example:
+        from techfile.resources import bundled
+
+        root = bundled("examples") / "connected-samd"
+        return load_config(root, root / ".techfile.toml"), ()
+    start = Path(paths[0]) if paths else Path.cwd()
+    if not start.exists():
+        raise click.BadParameter(f"{start} does not exist", param_hint="PATHS")
+    root, source = find_root(start if start.is_dir() else start.parent)
+    config = load_config(root, source)
+    relative = []
+    for path in paths:
+        absolute = Path(path).resolve()
+        if not absolute.is_relative_to(root):
+            raise click.BadParameter(f"{path} is outside the technical file root {root}")
+        relative.append(absolute.relative_to(root).as_posix())
+    return config, tuple(relative)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="techfile")
+def cli() -> None:
+    """Lint an EU MDR technical file kept as Markdown with YAML front-matter."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--select", multiple=True, help="Rule codes or prefixes to run (comma-separated).")
+@click.option("--ignore", multiple=True, help="Rule codes or prefixes to leave out.")
+@click.option("--extend-select", multiple=True, help="Add codes to the selection.")
+@click.option(
+    "--format", "output_format", type=click.Choice(FORMAT_NAMES), default="text", show_default=True
+)
+@click.option("--output", type=click.Path(dir_okay=False), help="Write the report to a file.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default=None,
+    help="Lowest severity that makes the exit code 1 [default: error].",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--as-of", callback=_date, help="The date that date rules use (YYYY-MM-DD).")
+@click.option("--example", is_flag=True, help="Check the bundled example technical file.")
+def check(
+    paths: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    fail_on: str | None,
+    exit_zero: bool,
+    as_of: datetime.date | None,
+    example: bool,
+) -> int:
+    """Check the technical file (PATHS narrow what is reported; everything is loaded)."""
+    from techfile.engine.run import RunOptions, run
+    from techfile.formatters import FORMATTERS
+
+    config, relative = resolve_config(paths, example)
+    options = RunOptions(_split(select), _split(ignore), _split(extend_select), as_of, relative)
+    result = run(config, options)
+    rendered = FORMATTERS[output_format](result)
+    if output:
+        Path(output).write_text(rendered, encoding="utf-8")
+    else:
+        click.echo(_colour(rendered) if output_format == "text" else rendered, nl=False)
+    _summary(result)
+    threshold = Severity.parse(fail_on or config.get("fail-on", "error"))
+    failing = any(f.severity >= threshold for f in result.findings)
+    return EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN
+
+
+def _colour(text: str) -> str:
+    if os.environ.get("NO_COLOR") or not sys.stdout.isatty():
+        return text
+    colours = {"[error]": "red", "[warning]": "yellow", "[info]": "cyan"}
+    for label, colour in colours.items():
+        text = text.replace(f" {label} ", f" {click.style(label, fg=colour, bold=True)} ")
+    return text
+
+
+def _summary(result: Any) -> None:
+    counts = Counter(f.severity.label for f in result.findings)
+    if result.files == 0:
+        click.echo(
+            f"techfile: nothing was checked: no Markdown files found under {result.root}", err=True
+        )
+        return
+    parts = [
+        f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}"
+        for s in ("error", "warning", "info")
+        if counts[s]
+    ]
+    found = f"{len(result.findings)} finding{'s' if len(result.findings) != 1 else ''}"
+    detail = f" ({', '.join(parts)})" if parts else ""
+    suppressed = f", {len(result.suppressed)} suppressed" if result.suppressed else ""
+    click.echo(
+        f"techfile: {found}{detail}{suppressed}; {result.classified} of {result.files} Markdown "
+        f"files classified; as of {result.as_of.isoformat()}",
+        err=True,
+    )
+    if result.classified == 0:
+        click.echo(
+            "techfile: no file is a technical-file document yet, so no content rule ran; add "
+            "`id` and `type` front-matter or map paths with [types] in .techfile.toml",
+            err=True,
+        )
+
+
+@cli.command()
+def rules() -> int:
+    """List every rule with its severity and the clauses it enforces."""
+    from techfile.rules.pages import load_pages
+
+    for code, page in sorted(load_pages().items()):
+        click.echo(f"{code}  {page.severity.label:<7}  {page.name}  [{page.clause_text}]")
+        click.echo(f"        {page.summary}")
+    return EXIT_CLEAN
+
+
+@cli.command()
+@click.argument("code")
+def explain(code: str) -> int:
+    """Show a rule's page: why it matters, examples and how to fix."""
+    from techfile.rules.pages import load_pages
+
+    page = load_pages().get(code.strip().upper())
+    if page is None:
+        raise click.BadParameter(f"{code} is not a techfile rule (see `techfile rules`)")
+    click.echo(f"{page.code} {page.name} [{page.severity.label}]")
+    click.echo(f"Enforces: {page.clause_text}")
+    click.echo(f"\n{page.summary}\n\n{page.body}")
+    return EXIT_CLEAN
+
+
+@cli.command()
+def types() -> int:
+    """List the document types, their evidence class, and the fields their rules read."""
+    from techfile.model.registry import type_registry
+    from techfile.model.schemas import flattened, known_keys
+
+    common = known_keys(flattened("document.schema.json"))
+    for name, doc_type in sorted(type_registry().types.items()):
+        own = sorted(known_keys(flattened(doc_type.schema_id)) - common)
+        click.echo(f"{name}  ({doc_type.evidence_class})  {doc_type.title}")
+        if own:
+            click.echo(f"        fields: {', '.join(own)}")
+    click.echo(f"\nEvery type also reads: {', '.join(sorted(common))}")
+    return EXIT_CLEAN
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--as-of", callback=_date, help="The date that decides which waivers expired.")
+@click.option("--example", is_flag=True, help="List the bundled example's deviations.")
+def waivers(paths: tuple[str, ...], as_of: datetime.date | None, example: bool) -> int:
+    """List every suppression and waiver with its reason and expiry (the deviation list)."""
+    from techfile.engine.run import RunOptions, run
+
+    config, _ = resolve_config(paths, example)
+    result = run(config, RunOptions(as_of=as_of))
+    if not result.suppressions:
+        click.echo("No suppressions or waivers.")
+        return EXIT_CLEAN
+    used = Counter(s.by for s in result.suppressed)
+    for item in result.suppressions:
+        loc = item.location
+        until = f" until {item.until}" if item.until else ""
+        approved = f" approved by {item.approved_by}" if item.approved_by else ""
+        click.echo(
+            f"{loc.path}:{loc.line}: {item.kind} {','.join(item.codes)}{until}{approved} "
+            f"- {item.reason or '(no reason)'} [{used.get(item, 0)} finding(s)]"
+        )
+    return EXIT_CLEAN
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="techfile",
+            standalone_mode=False,
+        )
+    except click.exceptions.Exit as stop:
+        return int(stop.exit_code)
+    except click.exceptions.Abort:
+        click.echo("techfile: interrupted", err=True)
+        return EXIT_ERROR
+    except click.ClickException as problem:
+        problem.show()
+        return EXIT_ERROR
+    except (ConfigError, SelectionError) as problem:
+        click.echo(f"techfile: configuration error: {problem}", err=True)
+        return EXIT_ERROR
+    except Exception as problem:
+        if os.environ.get("TECHFILE_DEBUG"):
+            raise
+        click.echo(
+            f"techfile: internal error: {type(problem).__name__}: {problem}. This is a bug in "
+            "techfile; please report it with TECHFILE_DEBUG=1 output.",
+            err=True,
+        )
+        return EXIT_ERROR
+    return code if isinstance(code, int) else EXIT_CLEAN

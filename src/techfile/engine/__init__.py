@@ -1,0 +1,1 @@
+"""The engine: selection, severity, ownership and suppression around the rules."""

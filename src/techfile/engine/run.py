@@ -1,0 +1,169 @@
+"""One check run: load the whole technical file, run the selected rules, settle the findings."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from techfile.config import Config, ConfigError
+from techfile.engine import suppress
+from techfile.engine.select import selected_codes
+from techfile.intake.discover import discover
+from techfile.intake.parse import ParsedFile, ParseSettings, read_and_parse
+from techfile.model.clauses import clause_registry
+from techfile.model.finding import Finding, Location, SuppressedFinding, Suppression
+from techfile.model.index import Index
+from techfile.rules.base import Context, registered
+from techfile.rules.pages import RulePage, load_pages
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    as_of: datetime.date | None = None
+    paths: tuple[str, ...] = ()  # root-relative paths or directories to report on
+
+
+@dataclass
+class RunResult:
+    root: Path
+    as_of: datetime.date
+    findings: list[Finding]
+    suppressed: list[SuppressedFinding]
+    suppressions: list[Suppression]
+    files: int
+    classified: int
+    pages: dict[str, RulePage]
+    selected: set[str] = field(default_factory=set)
+    documents: int = 0
+
+
+def parse_settings(config: Config) -> ParseSettings:
+    aliases: dict[str, Any] = config.get("aliases", {})
+    columns = tuple(
+        (list_name, header, target)
+        for list_name, headers in sorted(aliases.get("columns", {}).items())
+        for header, target in sorted(headers.items())
+    )
+    return ParseSettings(
+        type_globs=tuple(config.get("types", {}).items()),
+        id_from=config.get("id-from", "front-matter"),
+        type_aliases=tuple(sorted(aliases.get("types", {}).items())),
+        field_aliases=tuple(sorted(aliases.get("fields", {}).items())),
+        column_aliases=columns,
+        value_aliases=tuple(sorted(config.get("values", {}).items())),
+        max_file_size=config.max_file_size,
+    )
+
+
+def load(config: Config) -> list[ParsedFile]:
+    settings = parse_settings(config)
+    parsed: list[ParsedFile] = []
+    for candidate in discover(config.root, config.include, config.exclude):
+        if candidate.problem is not None:
+            parsed.append(ParsedFile(candidate.path, None, [candidate.problem]))
+        else:
+            parsed.append(read_and_parse(candidate.path, candidate.absolute, settings))
+    return parsed
+
+
+def run(config: Config, options: RunOptions) -> RunResult:
+    pages = load_pages()
+    selected = selected_codes(
+        pages,
+        options.select or config.get("select", ()),
+        options.ignore or config.get("ignore", ()),
+        (*config.get("extend-select", ()), *options.extend_select),
+    )
+    as_of = config.as_of(options.as_of)
+    parsed = load(config)
+    documents = [p.document for p in parsed if p.document is not None]
+    index = Index(documents)
+    ctx = Context(
+        index, parsed, config, as_of, clause_registry(), pages, rule_options(config, pages)
+    )
+    raw: list[Finding] = []
+    for spec in registered():
+        if selected.intersection(spec.codes):
+            raw.extend(f for f in spec.func(ctx) if f.code in selected)
+    raw = settle_ownership(raw, pages)
+    candidates, problems = suppress.collect(parsed, config, as_of, set(pages))
+    outcome = suppress.apply(raw, candidates, selected)
+    for code, message, location, key in [*problems, *outcome.problems]:
+        if code in selected:
+            outcome.active.append(ctx.finding(code, message, location, key=key))
+    active = [_with_severity(f, config) for f in outcome.active]
+    active = [f for f in active if _reported(f.location.path, options.paths)]
+    return RunResult(
+        root=config.root,
+        as_of=as_of,
+        findings=sorted(set(active), key=Finding.sort_key),
+        suppressed=sorted(outcome.suppressed, key=lambda s: s.finding.sort_key()),
+        suppressions=sorted(outcome.suppressions, key=lambda s: s.location),
+        files=len(parsed),
+        classified=sum(1 for d in documents if d.type is not None),
+        pages=pages,
+        selected=selected,
+        documents=len(documents),
+    )
+
+
+def rule_options(config: Config, pages: dict[str, RulePage]) -> dict[str, dict[str, Any]]:
+    """Page defaults overlaid with `[rules.CODE]`; an undeclared option is a config error."""
+    configured: dict[str, dict[str, Any]] = config.get("rules", {})
+    resolved: dict[str, dict[str, Any]] = {}
+    for code, values in configured.items():
+        page = pages.get(code.upper())
+        if page is None:
+            raise ConfigError(f"[rules.{code}]: {code} is not a techfile rule")
+        for name in values:
+            if name not in page.options:
+                declared = ", ".join(sorted(page.options)) or "none"
+                raise ConfigError(
+                    f"[rules.{code}]: {code} has no option {name!r} (its options: {declared})"
+                )
+    for code, page in pages.items():
+        options = {name: spec.get("default") for name, spec in page.options.items()}
+        options.update(configured.get(code, {}))
+        resolved[code] = options
+    return resolved
+
+
+def settle_ownership(findings: list[Finding], pages: dict[str, RulePage]) -> list[Finding]:
+    """One defect, one finding: drop a finding whose owner reported the same defect."""
+    places = {(f.code, f.location.path, f.location.line, f.clause) for f in findings}
+    codes = {f.code for f in findings}
+    kept = []
+    for finding in findings:
+        owners = pages[finding.code].yields_to if finding.code in pages else {}
+        loc = finding.location
+        if any(
+            (scope == "anywhere" and owner in codes)
+            or (owner, loc.path, loc.line, finding.clause) in places
+            for owner, scope in owners.items()
+        ):
+            continue
+        kept.append(finding)
+    return kept
+
+
+def _with_severity(finding: Finding, config: Config) -> Finding:
+    from dataclasses import replace
+
+    from techfile.model.finding import Severity
+
+    override = config.get("severity", {}).get(finding.code)
+    return replace(finding, severity=Severity.parse(override)) if override else finding
+
+
+def _reported(path: str, paths: tuple[str, ...]) -> bool:
+    if not paths:
+        return True
+    return any(path == p or path.startswith(p.rstrip("/") + "/") or p in ("", ".") for p in paths)
+
+
+__all__ = ["Location", "RunOptions", "RunResult", "run"]

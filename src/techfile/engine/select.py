@@ -1,0 +1,39 @@
+"""Which rules run: longest-prefix selection, as flake8 and ruff do it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class SelectionError(ValueError):
+    """A selector names no known rule (a usage error)."""
+
+
+def selected_codes(
+    all_codes: Iterable[str],
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    extend_select: Iterable[str] = (),
+) -> set[str]:
+    codes = sorted(all_codes)
+    select = [s.strip().upper() for s in select if s.strip()] or ["ALL"]
+    ignore = [s.strip().upper() for s in ignore if s.strip()]
+    extend = [s.strip().upper() for s in extend_select if s.strip()]
+    for selector in (*select, *ignore, *extend):
+        if selector != "ALL" and not any(code.startswith(selector) for code in codes):
+            raise SelectionError(f"{selector!r} matches no techfile rule (see `techfile rules`)")
+    chosen: set[str] = set()
+    for code in codes:
+        best_on = max((_length(s) for s in (*select, *extend) if _matches(code, s)), default=-1)
+        best_off = max((_length(s) for s in ignore if _matches(code, s)), default=-1)
+        if best_on > best_off:
+            chosen.add(code)
+    return chosen
+
+
+def _matches(code: str, selector: str) -> bool:
+    return selector == "ALL" or code.startswith(selector)
+
+
+def _length(selector: str) -> int:
+    return 0 if selector == "ALL" else len(selector)

@@ -1,0 +1,66 @@
+"""JSON output, described by schemas/output.schema.json."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from techfile import __version__
+from techfile.engine.run import RunResult
+from techfile.model.finding import Finding, Location, Suppression
+
+
+def render(result: RunResult) -> str:
+    counts = Counter(f.severity.label for f in result.findings)
+    document = {
+        "tool": {"name": "techfile", "version": __version__},
+        "as_of": result.as_of.isoformat(),
+        "summary": {
+            "files": result.files,
+            "classified": result.classified,
+            "findings": len(result.findings),
+            "errors": counts.get("error", 0),
+            "warnings": counts.get("warning", 0),
+            "infos": counts.get("info", 0),
+            "suppressed": len(result.suppressed),
+        },
+        "findings": [finding_dict(f, result) for f in result.findings],
+        "suppressed": [
+            {**finding_dict(s.finding, result), "suppression": suppression_dict(s.by)}
+            for s in result.suppressed
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def finding_dict(finding: Finding, result: RunResult) -> dict[str, Any]:
+    page = result.pages.get(finding.code)
+    return {
+        "code": finding.code,
+        "name": page.name if page else "",
+        "severity": finding.severity.label,
+        "message": finding.message,
+        **location_dict(finding.location),
+        "document": finding.location.doc_id,
+        "item": finding.location.item_id,
+        "clause": finding.clause,
+        "clauses": list(page.clauses) if page else [],
+        "fingerprint": finding.fingerprint,
+        "related": [location_dict(r) for r in finding.related],
+    }
+
+
+def location_dict(location: Location) -> dict[str, Any]:
+    return {"path": location.path, "line": location.line, "column": location.column}
+
+
+def suppression_dict(suppression: Suppression) -> dict[str, Any]:
+    return {
+        "kind": suppression.kind,
+        "codes": list(suppression.codes),
+        "reason": suppression.reason,
+        "until": suppression.until,
+        "approved_by": suppression.approved_by,
+        **location_dict(suppression.location),
+    }

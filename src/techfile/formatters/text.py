@@ -1,0 +1,17 @@
+"""`path:line:col: CODE [severity] message (name)`, one finding a line."""
+
+from __future__ import annotations
+
+from techfile.engine.run import RunResult
+
+
+def render(result: RunResult) -> str:
+    lines = []
+    for finding in result.findings:
+        loc = finding.location
+        name = result.pages[finding.code].name if finding.code in result.pages else ""
+        lines.append(
+            f"{loc.path}:{loc.line}:{loc.column}: {finding.code} [{finding.severity.label}] "
+            f"{finding.message} ({name})"
+        )
+    return "".join(line + "\n" for line in lines)

@@ -1,0 +1,117 @@
+"""Read the parts of a Markdown body the rules use: headings and tables, with file lines."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from techfile.intake.directives import fenced_lines
+
+_STANDALONE_DIRECTIVE = re.compile(r"\s*<!--\s*techfile:.*-->\s*")
+_ATX_H1 = re.compile(r" {0,3}#[ \t]+(.+?)[ \t#]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    line: int  # file line of the header row
+    headers: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]  # (file line, raw cell texts)
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    headings: tuple[tuple[int, str, int], ...] = ()  # (level, text, file line)
+    tables: tuple[Table, ...] = ()
+    links: tuple[tuple[str, int], ...] = field(default=())  # (target, file line)
+
+
+@functools.cache
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table")
+
+
+def first_h1(body: str, body_line: int) -> tuple[str, int] | None:
+    """The first ATX `# heading` outside code fences, without parsing the whole body."""
+    lines = body.split("\n")
+    skipped = fenced_lines(lines)
+    for index, line in enumerate(lines):
+        if index in skipped or not line.lstrip().startswith("#"):
+            continue
+        match = _ATX_H1.fullmatch(line)
+        if match:
+            return match.group(1).strip(), body_line + index
+    return None
+
+
+def parse_body(body: str, body_line: int) -> Body:
+    """Parse a body with markdown-it (CommonMark + GFM tables).
+
+    Stand-alone directive comments are taken out before parsing, so that an
+    `ignore[...]` line between two table rows does not end the table; a line map keeps
+    every reported line the file's own.
+    """
+    lines = body.split("\n")
+    skipped = fenced_lines(lines)
+    kept: list[str] = []
+    line_map: list[int] = []
+    for index, line in enumerate(lines):
+        if index not in skipped and _STANDALONE_DIRECTIVE.fullmatch(line):
+            continue
+        kept.append(line)
+        line_map.append(body_line + index)
+    tokens = _parser().parse("\n".join(kept))
+    return _collect(tokens, line_map)
+
+
+def _collect(tokens: list[Any], line_map: list[int]) -> Body:
+    def file_line(token: Any) -> int:
+        return line_map[token.map[0]] if token.map and token.map[0] < len(line_map) else 0
+
+    headings: list[tuple[int, str, int]] = []
+    tables: list[Table] = []
+    links: list[tuple[str, int]] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "heading_open":
+            headings.append((int(token.tag[1]), tokens[index + 1].content, file_line(token)))
+        elif token.type == "table_open":
+            table, index = _table(tokens, index, file_line)
+            tables.append(table)
+            continue
+        elif token.type == "inline" and token.children:
+            for child in token.children:
+                if child.type == "link_open":
+                    links.append((str(child.attrs.get("href", "")), file_line(token)))
+        index += 1
+    return Body(tuple(headings), tuple(tables), tuple(links))
+
+
+def _table(tokens: list[Any], start: int, file_line: Any) -> tuple[Table, int]:
+    headers: list[str] = []
+    rows: list[tuple[int, tuple[str, ...]]] = []
+    current: list[str] = []
+    row_line = 0
+    in_head = False
+    index = start + 1
+    while index < len(tokens) and tokens[index].type != "table_close":
+        token = tokens[index]
+        if token.type == "thead_open":
+            in_head = True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "tr_open":
+            current, row_line = [], file_line(token)
+        elif token.type == "inline":
+            current.append(token.content)
+        elif token.type == "tr_close":
+            if in_head:
+                headers = current
+            else:
+                rows.append((row_line, tuple(current)))
+        index += 1
+    return Table(file_line(tokens[start]), tuple(headers), tuple(rows)), index + 1

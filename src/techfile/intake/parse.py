@@ -1,0 +1,363 @@
+"""Parse one file into a document, on its own: no other file is consulted.
+
+Everything here is a pure function of the file's bytes and the parse settings, so the
+result can be cached by content hash and computed in a worker process.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from techfile.intake.diagnostics import Diagnostic
+from techfile.intake.directives import Directive, find_directives
+from techfile.intake.discover import matches
+from techfile.intake.markdown import Body, first_h1, parse_body
+from techfile.intake.split import split_front_matter
+from techfile.intake.text import decode
+from techfile.intake.values import NodeTyper, Typed, ValueAliases, dotted
+from techfile.intake.yamltree import Limits, Node, TreeError, build_tree
+from techfile.model.document import Document
+from techfile.model.items import ItemList, bind_tables, front_matter_items, table_items
+from techfile.model.registry import (
+    DocType,
+    TypeRegistry,
+    column_aliases,
+    type_registry,
+    value_aliases,
+)
+from techfile.model.schemas import flattened, item_lists, known_keys, validator
+
+COMMON_SCHEMA = "document.schema.json"
+
+
+@dataclass(frozen=True)
+class ParseSettings:
+    """Everything from the configuration that changes how a single file is read."""
+
+    type_globs: tuple[tuple[str, str], ...] = ()
+    id_from: str = "front-matter"
+    type_aliases: tuple[tuple[str, str], ...] = ()
+    field_aliases: tuple[tuple[str, str], ...] = ()
+    column_aliases: tuple[tuple[str, str, str], ...] = ()
+    value_aliases: tuple[tuple[str, Any], ...] = ()
+    max_file_size: int = 10 * 1024 * 1024
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def types(self) -> TypeRegistry:
+        return type_registry(self.type_aliases)
+
+    @property
+    def values(self) -> ValueAliases:
+        return value_aliases(self.value_aliases)
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    path: str
+    document: Document | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
+    front_matter_end: int = 0  # last line of the front-matter block, 0 when none
+
+
+def read_and_parse(path: str, absolute: Path, settings: ParseSettings) -> ParsedFile:
+    try:
+        size = absolute.stat().st_size
+        if size > settings.max_file_size:
+            return ParsedFile(path, None, [_too_large(size, settings.max_file_size)])
+        with absolute.open("rb") as handle:
+            data = handle.read(settings.max_file_size + 1)
+    except FileNotFoundError:
+        return ParsedFile(path, None, [_unreadable("the file vanished while techfile ran")])
+    except PermissionError:
+        return ParsedFile(path, None, [_unreadable("permission to read the file was denied")])
+    except OSError as exc:
+        return ParsedFile(path, None, [_unreadable(f"the file could not be read ({exc.strerror})")])
+    if len(data) > settings.max_file_size:
+        return ParsedFile(path, None, [_too_large(len(data), settings.max_file_size)])
+    return parse_bytes(path, data, settings)
+
+
+def parse_bytes(path: str, data: bytes, settings: ParseSettings) -> ParsedFile:
+    decoded = decode(data)
+    if decoded.text is None:
+        assert decoded.diagnostic is not None
+        return ParsedFile(path, None, [decoded.diagnostic])
+    return _FileParser(path, decoded.text, settings).run()
+
+
+class _FileParser:
+    def __init__(self, path: str, text: str, settings: ParseSettings) -> None:
+        self.path = path
+        self.text = text
+        self.settings = settings
+        self.diagnostics: list[Diagnostic] = []
+
+    def run(self) -> ParsedFile:
+        split = split_front_matter(self.text)
+        if split.diagnostic:
+            self.diagnostics.append(split.diagnostic)
+        fm_end = split.body_line - 1 if split.front_matter is not None else 0
+        directives = find_directives(self.text, fm_end)
+        root = self._tree(split.front_matter, split.front_matter_line)
+        doc_type = self._doc_type(root)
+        schema_id = doc_type.schema_id if doc_type else COMMON_SCHEMA
+        typed = self._typed(root, schema_id, split.front_matter_line - 1)
+        meta: dict[str, Any] = typed.value if isinstance(typed.value, dict) else {}
+        needs_body = doc_type is not None and doc_type.parse_body
+        body = parse_body(split.body, split.body_line) if needs_body else Body()
+        h1 = self._h1(body, split.body, split.body_line)
+        doc_id = self._doc_id(meta, h1)
+        document = Document(
+            path=self.path,
+            id=doc_id,
+            type=doc_type.name if doc_type else None,
+            evidence_class=doc_type.evidence_class if doc_type else None,
+            meta=meta,
+            lines=typed.lines,
+            h1=h1,
+            headings=body.headings,
+            links=body.links,
+            body_line=split.body_line,
+        )
+        if doc_type is not None:
+            self._items(document, doc_type, body, directives)
+            self._validate(document, doc_type)
+        return ParsedFile(self.path, document, self.diagnostics, directives, fm_end)
+
+    def _tree(self, yaml_text: str | None, first_line: int) -> Node | None:
+        if yaml_text is None or not yaml_text.strip():
+            return None
+        try:
+            root = build_tree(yaml_text, self.settings.limits)
+        except TreeError as problem:
+            self.diagnostics.append(
+                Diagnostic(
+                    problem.code, problem.message, problem.line + first_line - 1, problem.column
+                )
+            )
+            return None
+        if root is not None and root.kind != "map":
+            kind = "a list" if root.kind == "seq" else "a single value"
+            self.diagnostics.append(
+                Diagnostic(
+                    "FM003",
+                    f"the front-matter is {kind}, not a mapping of keys to values; "
+                    "techfile read nothing from it",
+                    first_line,
+                )
+            )
+            return None
+        if root is not None:
+            self._apply_field_aliases(root)
+        return root
+
+    def _apply_field_aliases(self, root: Node) -> None:
+        aliases = dict(self.settings.field_aliases)
+        if not aliases:
+            return
+        present = {key.value for key, _ in root.pairs}
+        for key, _ in root.pairs:
+            target = aliases.get(key.value)
+            if target and target not in present:
+                key.value = target
+
+    def _doc_type(self, root: Node | None) -> DocType | None:
+        registry = self.settings.types
+        declared = _scalar_of(root, "type")
+        if declared is None:
+            for pattern, type_name in self.settings.type_globs:
+                if matches(self.path, (pattern,)):
+                    declared = (type_name, 0)
+                    break
+        if declared is None:
+            return None
+        name, line = declared
+        canonical = registry.canonical(name)
+        if canonical is None:
+            suggestion = registry.suggest(name)
+            hint = f"; did you mean `{suggestion}`?" if suggestion else ""
+            self.diagnostics.append(
+                Diagnostic(
+                    "FM005",
+                    f"`{name}` is not a document type techfile knows{hint} "
+                    "(`techfile types` lists them); the document was not checked",
+                    line,
+                    key=(name,),
+                )
+            )
+            return None
+        return registry.types[canonical]
+
+    def _typed(self, root: Node | None, schema_id: str, offset: int) -> Typed:
+        if root is None:
+            return Typed({})
+        typer = NodeTyper(self.settings.values, offset)
+        typed = typer.run(root, flattened(schema_id))
+        self.diagnostics.extend(typed.diagnostics)
+        return typed
+
+    def _h1(self, body: Body, text: str, body_line: int) -> str | None:
+        for level, heading, _line in body.headings:
+            if level == 1:
+                return heading
+        found = first_h1(text, body_line) if not body.headings else None
+        return found[0] if found else None
+
+    def _doc_id(self, meta: dict[str, Any], h1: str | None) -> str | None:
+        declared = meta.get("id")
+        if isinstance(declared, str) and declared.strip():
+            return declared.strip()
+        if self.settings.id_from == "path-stem":
+            return PurePosixPath(self.path).stem
+        if self.settings.id_from == "h1" and h1:
+            return h1
+        return None
+
+    def _items(
+        self, document: Document, doc_type: DocType, body: Body, directives: list[Directive]
+    ) -> None:
+        schema = flattened(doc_type.schema_id)
+        lists = [
+            ItemList(
+                name,
+                item_schema,
+                tuple(opts.get("required-columns", ("id",))),
+                str(opts.get("id-field", "id")),
+            )
+            for name, item_schema, opts in item_lists(schema)
+        ]
+        columns = column_aliases(self.settings.column_aliases)
+        given = {il.name for il in lists if isinstance(document.meta.get(il.name), list)}
+        for item_list in lists:
+            if item_list.name in given:
+                document.items[item_list.name] = list(
+                    front_matter_items(
+                        item_list,
+                        document.meta[item_list.name],
+                        document.lines,
+                        document.id,
+                        self.path,
+                    )
+                )
+        markers = [d for d in directives if d.verb == "items"]
+        bound, problems = bind_tables(body.tables, markers, lists, columns, given)
+        self.diagnostics.extend(problems)
+        by_name = {il.name: il for il in lists}
+        for binding in bound:
+            items = table_items(
+                binding,
+                by_name[binding.list_name],
+                columns,
+                self.settings.values,
+                document.id,
+                self.path,
+            )
+            document.items.setdefault(binding.list_name, []).extend(items)
+
+    def _validate(self, document: Document, doc_type: DocType) -> None:
+        instance = dict(document.meta)
+        if document.id is not None:
+            instance.setdefault("id", document.id)
+        instance.setdefault("type", doc_type.name)
+        lines = dict(document.lines)
+        for name, items in document.items.items():
+            if items and items[0].source == "table":
+                instance[name] = [item.fields for item in items]
+                for index, item in enumerate(items):
+                    lines[(name, index)] = item.line
+        for error in validator(doc_type.schema_id).iter_errors(instance):
+            path = tuple(error.absolute_path)
+            line = _nearest_line(lines, path)
+            self.diagnostics.append(
+                Diagnostic(
+                    "FM004",
+                    _schema_message(error, path),
+                    line,
+                    key=(dotted(path) or "(document)", error.validator),
+                )
+            )
+        self._near_misses(document, doc_type)
+
+    def _near_misses(self, document: Document, doc_type: DocType) -> None:
+        schema = flattened(doc_type.schema_id)
+        known = known_keys(schema)
+        for key in document.meta:
+            if key in known:
+                continue
+            close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.8)
+            if close:
+                self.diagnostics.append(
+                    Diagnostic(
+                        "FM012",
+                        f"the key `{key}` is not one techfile reads; did you mean `{close[0]}`? "
+                        "(as written, it is ignored)",
+                        document.lines.get((key,), 1),
+                        key=(key, close[0]),
+                    )
+                )
+
+
+def _scalar_of(root: Node | None, key: str) -> tuple[str, int] | None:
+    if root is None:
+        return None
+    for key_node, value_node in root.pairs:
+        if key_node.value == key and value_node.kind == "scalar" and value_node.value.strip():
+            return value_node.value.strip(), value_node.line
+    return None
+
+
+def _nearest_line(lines: dict[tuple[str | int, ...], int], path: tuple[Any, ...]) -> int:
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get((), 1)
+
+
+def _schema_message(error: Any, path: tuple[Any, ...]) -> str:
+    where = f"`{dotted(path)}`" if path else "the front-matter"
+    kind = error.validator
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"{where} lacks the required key `{missing}`"
+    if kind == "enum":
+        allowed = ", ".join(str(v) for v in error.validator_value)
+        return f"{where} is {error.instance!r}, which is not one of: {allowed}"
+    if kind == "type":
+        expected = error.validator_value
+        expected_text = " or ".join(expected) if isinstance(expected, list) else expected
+        return f"{where} should be {_article(expected_text)}, but is {error.instance!r}"
+    if kind == "format":
+        return f"{where} is {error.instance!r}, which is not a valid {error.validator_value}"
+    return f"{where}: {error.message}"
+
+
+def _article(type_name: str) -> str:
+    names = {
+        "string": "text",
+        "array": "a list",
+        "object": "a mapping",
+        "boolean": "true or false",
+        "integer": "a whole number",
+        "number": "a number",
+        "null": "empty",
+    }
+    return names.get(type_name, type_name)
+
+
+def _too_large(size: int, limit: int) -> Diagnostic:
+    return Diagnostic(
+        "FM010",
+        f"the file is {size:,} bytes, more than the {limit:,} bytes of `max-file-size`; "
+        "techfile skipped it",
+        key=(str(limit),),
+    )
+
+
+def _unreadable(reason: str) -> Diagnostic:
+    return Diagnostic("FM008", f"{reason}; techfile skipped it", key=(reason.split()[0],))

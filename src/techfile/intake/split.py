@@ -1,0 +1,50 @@
+"""Find the YAML front-matter block of a Markdown file, exactly.
+
+python-frontmatter's `load()` silently returns an empty mapping for several malformed
+inputs (an unterminated block, a BOM before `---`), so the boundary is found here and
+every malformed case becomes a finding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from techfile.intake.diagnostics import Diagnostic
+
+_OPEN = re.compile(r"---[ \t]*")
+_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    front_matter: str | None  # YAML text, or None when the file has no front-matter
+    front_matter_line: int  # file line of the first YAML line
+    body: str
+    body_line: int  # file line of the first body line
+    diagnostic: Diagnostic | None = None
+
+
+def split_front_matter(text: str) -> Split:
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    if not _OPEN.fullmatch(first):
+        return Split(None, 0, text, 1)
+    lines = text.split("\n")
+    for index in range(1, len(lines)):
+        if _CLOSE.fullmatch(lines[index]):
+            yaml_text = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return Split(yaml_text, 2, body, index + 2)
+    return Split(
+        None,
+        0,
+        text,
+        1,
+        Diagnostic(
+            "FM002",
+            "the front-matter opened with `---` on line 1 is never closed; add a line `---` after "
+            "the last key (techfile read nothing from this block)",
+            line=1,
+        ),
+    )

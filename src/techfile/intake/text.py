@@ -1,0 +1,82 @@
+"""Turn a file's bytes into text with editor line numbers, or say why that is impossible."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+from techfile.intake.diagnostics import Diagnostic
+
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str | None
+    diagnostic: Diagnostic | None = None
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode UTF-8 (with or without BOM) and normalise line ends to `\\n`.
+
+    UTF-16/32 and binary content are refused with FM009 rather than guessed at: git,
+    diff tools and most Markdown renderers treat them as binary too.
+    """
+    if data.startswith(_UTF32_BOMS):
+        return Decoded(None, _encoding_problem("UTF-32", 1))
+    if data.startswith(_UTF16_BOMS) or _looks_like_utf16(data):
+        return Decoded(None, _encoding_problem("UTF-16", 1))
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    nul = data.find(b"\0")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        return Decoded(
+            None,
+            Diagnostic(
+                "FM009",
+                "the file contains a NUL byte, so it is binary rather than Markdown text; "
+                "techfile skipped it",
+                line=line,
+            ),
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return Decoded(
+            None,
+            Diagnostic(
+                "FM009",
+                f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at line {line}); "
+                "save it as UTF-8 so reviewers and techfile read the same text",
+                line=line,
+                column=column,
+            ),
+        )
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Decoded(text)
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """UTF-16 without a BOM: every other byte of ASCII text is zero."""
+    head = data[:64]
+    if len(head) < 4:
+        return False
+    zeros_even = head[0::2].count(0)
+    zeros_odd = head[1::2].count(0)
+    half = len(head) // 2
+    return zeros_even >= half * 0.9 or zeros_odd >= half * 0.9
+
+
+def _encoding_problem(encoding: str, line: int) -> Diagnostic:
+    return Diagnostic(
+        "FM009",
+        f"the file is encoded as {encoding}; techfile reads UTF-8 only, so it skipped the file "
+        "(re-save it as UTF-8)",
+        line=line,
+        key=(encoding,),
+    )

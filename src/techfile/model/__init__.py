@@ -1,0 +1,1 @@
+"""The document model: documents, items, references and findings."""

@@ -1,0 +1,168 @@
+"""Turn front-matter lists and Markdown tables into the items of a document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from techfile.intake.diagnostics import Diagnostic
+from techfile.intake.directives import Directive
+from techfile.intake.markdown import Table
+from techfile.intake.values import ValueAliases, type_cell
+from techfile.model.document import Item
+from techfile.model.registry import normalise_header
+from techfile.model.schemas import Schema, property_schema
+
+
+@dataclass(frozen=True, slots=True)
+class ItemList:
+    name: str
+    schema: Schema
+    required_columns: tuple[str, ...]
+    id_field: str
+
+
+@dataclass(slots=True)
+class BoundTable:
+    list_name: str
+    table: Table
+
+
+def bind_tables(
+    tables: tuple[Table, ...],
+    markers: list[Directive],
+    lists: list[ItemList],
+    columns: dict[str, dict[str, tuple[str, ...]]],
+    given_in_front_matter: set[str],
+) -> tuple[list[BoundTable], list[Diagnostic]]:
+    """A marker binds the table that follows it; otherwise the first table whose headers
+    cover a list's required columns is that list."""
+    by_name = {item_list.name: item_list for item_list in lists}
+    bound: list[BoundTable] = []
+    problems: list[Diagnostic] = []
+    used: set[int] = set()
+    marked: set[str] = set()
+    for marker in markers:
+        name = marker.argument or ""
+        table_index = next(
+            (i for i, t in enumerate(tables) if t.line == marker.target_line and i not in used),
+            None,
+        )
+        if name not in by_name:
+            known = ", ".join(sorted(by_name)) or "none"
+            problems.append(
+                Diagnostic(
+                    "FM004",
+                    f"the marker `items={name}` names a list this document type does not have "
+                    f"(its lists: {known})",
+                    marker.line,
+                )
+            )
+            continue
+        if table_index is None:
+            problems.append(
+                Diagnostic(
+                    "FM004",
+                    f"the marker `items={name}` is not followed by a table, so no {name} were read",
+                    marker.line,
+                )
+            )
+            continue
+        used.add(table_index)
+        marked.add(name)
+        bound.append(BoundTable(name, tables[table_index]))
+    for item_list in lists:
+        if item_list.name in marked or item_list.name in given_in_front_matter:
+            continue
+        for index, table in enumerate(tables):
+            if index in used:
+                continue
+            fields = set(header_fields(table.headers, item_list.name, columns))
+            if set(item_list.required_columns) <= fields:
+                used.add(index)
+                bound.append(BoundTable(item_list.name, table))
+                break
+    return bound, problems
+
+
+def header_fields(
+    headers: tuple[str, ...], list_name: str, columns: dict[str, dict[str, tuple[str, ...]]]
+) -> list[str]:
+    """The field each column holds; a repeated header takes the next field in its alias list."""
+    aliases = columns.get(list_name, {})
+    seen: dict[str, int] = {}
+    fields: list[str] = []
+    for header in headers:
+        normal = normalise_header(header)
+        occurrence = seen.get(normal, 0)
+        seen[normal] = occurrence + 1
+        names = aliases.get(normal)
+        if names:
+            fields.append(names[min(occurrence, len(names) - 1)])
+        else:
+            fields.append(normal.replace(" ", "_"))
+    return fields
+
+
+def table_items(
+    bound: BoundTable,
+    item_list: ItemList,
+    columns: dict[str, dict[str, tuple[str, ...]]],
+    aliases: ValueAliases,
+    doc_id: str | None,
+    path: str,
+) -> Iterator[Item]:
+    fields = header_fields(bound.table.headers, item_list.name, columns)
+    for line, cells in bound.table.rows:
+        values: dict[str, Any] = {}
+        for field_name, cell in zip(fields, cells, strict=False):
+            head, _, tail = field_name.partition(".")
+            schema = property_schema(item_list.schema, head)
+            if tail:
+                schema = property_schema(schema, tail)
+            value = type_cell(cell, schema, aliases)
+            if value is None:
+                continue
+            if tail:
+                values.setdefault(head, {})[tail] = value
+            elif head not in values:
+                values[head] = value
+        if not values:
+            continue
+        item_id = values.get(item_list.id_field)
+        yield Item(
+            item_list.name,
+            str(item_id) if item_id is not None else None,
+            values,
+            line,
+            doc_id,
+            path,
+            "table",
+            {name: line for name in values},
+        )
+
+
+def front_matter_items(
+    item_list: ItemList,
+    entries: list[Any],
+    lines: dict[tuple[str | int, ...], int],
+    doc_id: str | None,
+    path: str,
+) -> Iterator[Item]:
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue  # the schema reports it
+        line = lines.get((item_list.name, index), 0)
+        field_lines = {str(key): lines.get((item_list.name, index, key), line) for key in entry}
+        item_id = entry.get(item_list.id_field)
+        yield Item(
+            item_list.name,
+            str(item_id) if item_id is not None else None,
+            entry,
+            line,
+            doc_id,
+            path,
+            "front-matter",
+            field_lines,
+        )

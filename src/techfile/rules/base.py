@@ -1,0 +1,80 @@
+"""What a rule receives and how it reports."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from techfile.config import Config
+from techfile.intake.parse import ParsedFile
+from techfile.model.clauses import ClauseRegistry
+from techfile.model.document import Document
+from techfile.model.finding import Finding, Location, Severity
+from techfile.model.index import Index
+from techfile.rules.pages import RulePage
+
+RuleFunc = Callable[["Context"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    codes: tuple[str, ...]
+    func: RuleFunc
+
+
+_RULES: list[RuleSpec] = []
+
+
+def rule(*codes: str) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a check function for the codes it reports."""
+
+    def register(func: RuleFunc) -> RuleFunc:
+        _RULES.append(RuleSpec(codes, func))
+        return func
+
+    return register
+
+
+def registered() -> list[RuleSpec]:
+    from techfile.rules import evidence, frontmatter, identity, risk  # noqa: F401
+
+    return list(_RULES)
+
+
+@dataclass
+class Context:
+    index: Index
+    parsed: list[ParsedFile]
+    config: Config
+    as_of: datetime.date
+    clauses: ClauseRegistry
+    pages: dict[str, RulePage]
+    options_by_code: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def device(self) -> dict[str, Any]:
+        return self.config.device
+
+    @property
+    def documents(self) -> list[Document]:
+        """Documents the content rules look at: typed, and neither obsolete nor superseded."""
+        return [d for d in self.index.documents if d.active]
+
+    def options(self, code: str) -> dict[str, Any]:
+        return self.options_by_code.get(code, {})
+
+    def finding(
+        self,
+        code: str,
+        message: str,
+        location: Location,
+        *,
+        clause: str | None = None,
+        key: tuple[str, ...] = (),
+        related: tuple[Location, ...] = (),
+        severity: Severity | None = None,
+    ) -> Finding:
+        default = self.pages[code].severity if code in self.pages else Severity.ERROR
+        return Finding(code, severity or default, message, location, clause, key, related)

@@ -1,0 +1,88 @@
+"""ID: every document and item can be told apart, and every reference reaches its target."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from techfile.model.document import Document, Item
+from techfile.model.finding import Finding, Location
+from techfile.rules.base import Context, rule
+
+
+@rule("ID001")
+def duplicate_ids(ctx: Context) -> Iterator[Finding]:
+    for doc_id, documents in sorted(ctx.index.by_id.items()):
+        if len(documents) < 2:
+            continue
+        first = documents[0]
+        for other in documents[1:]:
+            yield ctx.finding(
+                "ID001",
+                f"the document id {doc_id} is also used by {first.path}; every reference to "
+                f"{doc_id} is now ambiguous, so give one of them a new id",
+                other.location("id"),
+                key=(doc_id, other.path),
+                related=(first.location("id"),),
+            )
+    for document in ctx.documents:
+        yield from _duplicate_items(ctx, document)
+
+
+def _duplicate_items(ctx: Context, document: Document) -> Iterator[Finding]:
+    seen: dict[str, Item] = {}
+    for item in document.all_items():
+        if item.id is None:
+            continue
+        first = seen.setdefault(item.id, item)
+        if first is item:
+            continue
+        yield ctx.finding(
+            "ID001",
+            f"{document.label()} has two entries with the id {item.id} (lines {first.line} and "
+            f"{item.line}); references to {item.id} cannot tell them apart",
+            item.location,
+            key=(item.id, str(item.list_name)),
+            related=(first.location,),
+        )
+
+
+@rule("ID002", "ID003")
+def unresolved_references(ctx: Context) -> Iterator[Finding]:
+    known = _known_ids(ctx)
+    for document in ctx.documents:
+        for ref in ctx.index.references(document):
+            resolution = ctx.index.resolve(ref.value, document, ref.kind)
+            location = Location(
+                document.path, ref.line, 0, document.id, ref.item.id if ref.item else None
+            )
+            owner = f"{ref.item.id} in {document.label()}" if ref.item else document.label()
+            if resolution.problem == "dangling":
+                close = difflib.get_close_matches(ref.value.strip(), known, n=1, cutoff=0.75)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                yield ctx.finding(
+                    "ID002",
+                    f"`{ref.field}` of {owner} refers to {ref.value.strip()}, which is not in the "
+                    f"technical file{hint}; a reviewer following this trace finds nothing",
+                    location,
+                    key=(ref.field, ref.value.strip()),
+                )
+            elif resolution.problem == "ambiguous":
+                places = ", ".join(resolution.candidates)
+                yield ctx.finding(
+                    "ID003",
+                    f"`{ref.field}` of {owner} refers to {ref.value.strip()}, which exists in "
+                    f"several documents ({places}); write it as DOCUMENT-ID:{ref.value.strip()}",
+                    location,
+                    key=(ref.field, ref.value.strip()),
+                )
+
+
+def _known_ids(ctx: Context) -> list[str]:
+    ids = set(ctx.index.by_id)
+    for document in ctx.index.documents:
+        for item in document.all_items():
+            if item.id is not None and document.id is not None:
+                ids.add(item.id)
+                ids.add(f"{document.id}:{item.id}")
+    return sorted(ids)

@@ -1,0 +1,78 @@
+"""Rule pages (checks/<CODE>-<name>.md): the single source of a rule's name, severity,
+clauses, options and documentation, read by `explain`, `rules`, SARIF and the docs."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from techfile.model.finding import Severity
+from techfile.resources import bundled
+
+_SECTION = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)
+_FENCE = re.compile(r"^(```+|~~~+)([^\n]*)\n(.*?)^\1\s*$", re.MULTILINE | re.DOTALL)
+_PATH_INFO = re.compile(r"path=(\S+)")
+
+
+@dataclass(frozen=True)
+class RulePage:
+    code: str
+    name: str
+    severity: Severity
+    family: str
+    clauses: tuple[str, ...]
+    summary: str
+    options: dict[str, dict[str, Any]]
+    yields_to: dict[str, str]
+    body: str
+    filename: str
+    sections: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def clause_text(self) -> str:
+        return "; ".join(self.clauses) if self.clauses else "policy default"
+
+    def examples(self, section: str) -> dict[str, str]:
+        """Files of a `## Failing example` / `## Passing example` section, by path."""
+        files: dict[str, str] = {}
+        for match in _FENCE.finditer(self.sections.get(section, "")):
+            info = _PATH_INFO.search(match.group(2))
+            if info:
+                files[info.group(1)] = match.group(3)
+        return files
+
+
+@functools.cache
+def load_pages() -> dict[str, RulePage]:
+    pages: dict[str, RulePage] = {}
+    for path in sorted(bundled("checks").glob("*.md")):
+        page = _read_page(path.name, path.read_text(encoding="utf-8"))
+        pages[page.code] = page
+    return pages
+
+
+def _read_page(filename: str, text: str) -> RulePage:
+    _, front, body = text.split("---\n", 2)
+    meta = yaml.safe_load(front)
+    sections: dict[str, str] = {}
+    heads = list(_SECTION.finditer(body))
+    for index, head in enumerate(heads):
+        end = heads[index + 1].start() if index + 1 < len(heads) else len(body)
+        sections[head.group(1).strip().lower()] = body[head.end() : end]
+    return RulePage(
+        code=meta["code"],
+        name=meta["name"],
+        severity=Severity.parse(meta["severity"]),
+        family=meta["family"],
+        clauses=tuple(meta.get("clauses", [])),
+        summary=meta["summary"],
+        options=dict(meta.get("options") or {}),
+        yields_to=dict(meta.get("yields_to") or {}),
+        body=body.strip(),
+        filename=filename,
+        sections=sections,
+    )
