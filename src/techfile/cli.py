@@ -34,6 +34,12 @@ def _date(_ctx: Any, _param: Any, value: str | None) -> datetime.date | None:
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
+def _jobs(value: str) -> str:
+    if value == "auto" or (value.isdigit() and int(value) > 0):
+        return value
+    raise click.BadParameter(f"{value!r} is neither a positive number nor auto")
+
+
 def resolve_config(paths: Sequence[str], example: bool) -> tuple[Config, tuple[str, ...]]:
     """Find the root and configuration, and turn PATHS into root-relative paths."""
     if example:
@@ -79,6 +85,26 @@ def cli() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--as-of", callback=_date, help="The date that date rules use (YYYY-MM-DD).")
 @click.option("--example", is_flag=True, help="Check the bundled example technical file.")
+@click.option(
+    "--jobs",
+    default="auto",
+    show_default=True,
+    callback=lambda _c, _p, v: _jobs(v),
+    help="Parse in N processes, or auto (serial for small technical files).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .techfile_cache/.")
+@click.option(
+    "--pre-commit",
+    "pre_commit",
+    is_flag=True,
+    help="Check the staged change: load from the git index, report what it causes.",
+)
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Report findings in files changed since the merge-base with REF, or caused "
+    "by those changes.",
+)
 def check(
     paths: tuple[str, ...],
     select: tuple[str, ...],
@@ -90,13 +116,29 @@ def check(
     exit_zero: bool,
     as_of: datetime.date | None,
     example: bool,
+    jobs: str,
+    no_cache: bool,
+    pre_commit: bool,
+    changed_since: str | None,
 ) -> int:
     """Check the technical file (PATHS narrow what is reported; everything is loaded)."""
     from techfile.engine.run import RunOptions, run
     from techfile.formatters import FORMATTERS
 
     config, relative = resolve_config(paths, example)
-    options = RunOptions(_split(select), _split(ignore), _split(extend_select), as_of, relative)
+    if pre_commit and changed_since:
+        raise click.UsageError("--pre-commit and --changed-since cannot be combined")
+    options = RunOptions(
+        _split(select),
+        _split(ignore),
+        _split(extend_select),
+        as_of,
+        () if pre_commit else relative,
+        jobs=jobs,
+        use_cache=not (no_cache or example),
+        pre_commit=pre_commit,
+        changed_since=changed_since,
+    )
     result = run(config, options)
     rendered = FORMATTERS[output_format](result)
     if output:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from techfile.config import Config, ConfigError
-from techfile.engine import suppress
+from techfile.engine import changes, suppress
+from techfile.engine.load import Source, load_files, settings_key
 from techfile.engine.select import selected_codes
-from techfile.intake.discover import discover
-from techfile.intake.parse import ParsedFile, ParseSettings, read_and_parse
+from techfile.intake.cache import ParseCache
+from techfile.intake.parse import ParseSettings
+from techfile.intake.sources import WorkTree
 from techfile.model.clauses import clause_registry
-from techfile.model.finding import Finding, Location, SuppressedFinding, Suppression
+from techfile.model.finding import Finding, Severity, SuppressedFinding, Suppression
 from techfile.model.index import Index
 from techfile.rules.base import Context, registered
 from techfile.rules.pages import RulePage, load_pages
@@ -26,6 +28,10 @@ class RunOptions:
     extend_select: tuple[str, ...] = ()
     as_of: datetime.date | None = None
     paths: tuple[str, ...] = ()  # root-relative paths or directories to report on
+    jobs: str = "auto"
+    use_cache: bool = True
+    pre_commit: bool = False  # load from the git index, report what the staged change causes
+    changed_since: str | None = None  # report what changed since the merge-base with this ref
 
 
 @dataclass
@@ -60,18 +66,14 @@ def parse_settings(config: Config) -> ParseSettings:
     )
 
 
-def load(config: Config) -> list[ParsedFile]:
-    settings = parse_settings(config)
-    parsed: list[ParsedFile] = []
-    for candidate in discover(config.root, config.include, config.exclude):
-        if candidate.problem is not None:
-            parsed.append(ParsedFile(candidate.path, None, [candidate.problem]))
-        else:
-            parsed.append(read_and_parse(candidate.path, candidate.absolute, settings))
-    return parsed
-
-
 def run(config: Config, options: RunOptions) -> RunResult:
+    if options.pre_commit or options.changed_since:
+        return changes.run_on_changes(config, options, evaluate)
+    return evaluate(config, options, WorkTree(config.root, config.max_file_size))
+
+
+def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
+    """Load everything from `source`, run the selected rules, settle the findings."""
     pages = load_pages()
     selected = selected_codes(
         pages,
@@ -80,7 +82,9 @@ def run(config: Config, options: RunOptions) -> RunResult:
         (*config.get("extend-select", ()), *options.extend_select),
     )
     as_of = config.as_of(options.as_of)
-    parsed = load(config)
+    settings = parse_settings(config)
+    cache = ParseCache(config.root, settings_key(settings), options.use_cache)
+    parsed = load_files(source, config.include, config.exclude, settings, cache, options.jobs)
     documents = [p.document for p in parsed if p.document is not None]
     index = Index(documents)
     ctx = Context(
@@ -93,9 +97,11 @@ def run(config: Config, options: RunOptions) -> RunResult:
     raw = settle_ownership(raw, pages)
     candidates, problems = suppress.collect(parsed, config, as_of, set(pages))
     outcome = suppress.apply(raw, candidates, selected)
-    for code, message, location, key in [*problems, *outcome.problems]:
-        if code in selected:
-            outcome.active.append(ctx.finding(code, message, location, key=key))
+    for problem in [*problems, *outcome.problems]:
+        if problem.code in selected:
+            outcome.active.append(
+                ctx.finding(problem.code, problem.message, problem.location, key=problem.key)
+            )
     active = [_with_severity(f, config) for f in outcome.active]
     active = [f for f in active if _reported(f.location.path, options.paths)]
     return RunResult(
@@ -152,10 +158,6 @@ def settle_ownership(findings: list[Finding], pages: dict[str, RulePage]) -> lis
 
 
 def _with_severity(finding: Finding, config: Config) -> Finding:
-    from dataclasses import replace
-
-    from techfile.model.finding import Severity
-
     override = config.get("severity", {}).get(finding.code)
     return replace(finding, severity=Severity.parse(override)) if override else finding
 
@@ -164,6 +166,3 @@ def _reported(path: str, paths: tuple[str, ...]) -> bool:
     if not paths:
         return True
     return any(path == p or path.startswith(p.rstrip("/") + "/") or p in ("", ".") for p in paths)
-
-
-__all__ = ["Location", "RunOptions", "RunResult", "run"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from techfile.config import Config
 from techfile.intake.discover import matches
@@ -21,12 +21,21 @@ from techfile.model.finding import Finding, Location, SuppressedFinding, Suppres
 SUPPRESSION_VERBS = ("ignore", "disable-file")
 
 
+class Problem(NamedTuple):
+    """A finding about a suppression itself (SUP*): these are never suppressed."""
+
+    code: str
+    message: str
+    location: Location
+    key: tuple[str, ...]
+
+
 @dataclass
 class Outcome:
     active: list[Finding] = field(default_factory=list)
     suppressed: list[SuppressedFinding] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
-    problems: list[tuple[str, str, Location, tuple[str, ...]]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -41,9 +50,9 @@ class _Candidate:
 
 def collect(
     parsed: Iterable[ParsedFile], config: Config, as_of: datetime.date, known: set[str]
-) -> tuple[list[_Candidate], list[tuple[str, str, Location, tuple[str, ...]]]]:
+) -> tuple[list[_Candidate], list[Problem]]:
     candidates: list[_Candidate] = []
-    problems: list[tuple[str, str, Location, tuple[str, ...]]] = []
+    problems: list[Problem] = []
     for file in parsed:
         doc_id = file.document.id if file.document else None
         for directive in file.directives:
@@ -52,7 +61,7 @@ def collect(
             location = Location(file.path, directive.line, 0, doc_id)
             if directive.verb not in SUPPRESSION_VERBS:
                 problems.append(
-                    (
+                    Problem(
                         "SUP003",
                         f"`techfile: {directive.verb}` is not a techfile "
                         "directive (use ignore[...], disable-file[...] or items=...)",
@@ -126,15 +135,13 @@ def _text(value: Any) -> str | None:
     return str(value) if value is not None else None
 
 
-def _check(
-    candidate: _Candidate, known: set[str]
-) -> list[tuple[str, str, Location, tuple[str, ...]]]:
-    problems = []
+def _check(candidate: _Candidate, known: set[str]) -> list[Problem]:
+    problems: list[Problem] = []
     suppression = candidate.suppression
     where = suppression.location
     if not suppression.reason:
         problems.append(
-            (
+            Problem(
                 "SUP001",
                 f"this {suppression.kind} has no reason, so it suppresses "
                 "nothing; a deviation is audit evidence and must say why "
@@ -145,7 +152,7 @@ def _check(
         )
     if not suppression.codes:
         problems.append(
-            (
+            Problem(
                 "SUP003",
                 f"this {suppression.kind} names no rule code; write the codes "
                 "in brackets, e.g. ignore[EV003]",
@@ -156,7 +163,7 @@ def _check(
     for code in suppression.codes:
         if code.startswith("SUP"):
             problems.append(
-                (
+                Problem(
                     "SUP003",
                     f"{code} cannot be suppressed: findings about suppressions "
                     "are the deviation list itself",
@@ -166,7 +173,7 @@ def _check(
             )
         elif not any(k.startswith(code) for k in known):
             problems.append(
-                (
+                Problem(
                     "SUP003",
                     f"{code} is not a techfile rule code, so this "
                     f"{suppression.kind} suppresses nothing for it",
@@ -176,7 +183,7 @@ def _check(
             )
     if candidate.expired:
         problems.append(
-            (
+            Problem(
                 "SUP004",
                 f"the waiver for {', '.join(suppression.codes)} expired on "
                 f"{suppression.until}; the finding it covered is reported again until "
@@ -203,7 +210,7 @@ def apply(findings: list[Finding], candidates: list[_Candidate], selected: set[s
         relevant = codes and all(any(s.startswith(c) for s in selected) for c in codes)
         if not candidate.used and relevant:
             outcome.problems.append(
-                (
+                Problem(
                     "SUP002",
                     f"this {candidate.suppression.kind} for {', '.join(codes)} matches no finding; "
                     "remove it so the deviation list shows only real deviations",

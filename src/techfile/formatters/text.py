@@ -1,4 +1,7 @@
-"""`path:line:col: CODE [severity] message (name)`, one finding a line."""
+"""`path:line:col: CODE [severity] message (name)`, one finding a line.
+
+Lines and columns are 1-based; a finding about a whole file points at its first line.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ def render(result: RunResult) -> str:
         loc = finding.location
         name = result.pages[finding.code].name if finding.code in result.pages else ""
         lines.append(
-            f"{loc.path}:{loc.line}:{loc.column}: {finding.code} [{finding.severity.label}] "
+            f"{loc.path}:{loc.line or 1}:{loc.column or 1}: {finding.code} [{finding.severity.label}] "
             f"{finding.message} ({name})"
         )
     return "".join(line + "\n" for line in lines)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 from techfile.intake.diagnostics import Diagnostic
@@ -62,24 +62,6 @@ class ParsedFile:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)
     front_matter_end: int = 0  # last line of the front-matter block, 0 when none
-
-
-def read_and_parse(path: str, absolute: Path, settings: ParseSettings) -> ParsedFile:
-    try:
-        size = absolute.stat().st_size
-        if size > settings.max_file_size:
-            return ParsedFile(path, None, [_too_large(size, settings.max_file_size)])
-        with absolute.open("rb") as handle:
-            data = handle.read(settings.max_file_size + 1)
-    except FileNotFoundError:
-        return ParsedFile(path, None, [_unreadable("the file vanished while techfile ran")])
-    except PermissionError:
-        return ParsedFile(path, None, [_unreadable("permission to read the file was denied")])
-    except OSError as exc:
-        return ParsedFile(path, None, [_unreadable(f"the file could not be read ({exc.strerror})")])
-    if len(data) > settings.max_file_size:
-        return ParsedFile(path, None, [_too_large(len(data), settings.max_file_size)])
-    return parse_bytes(path, data, settings)
 
 
 def parse_bytes(path: str, data: bytes, settings: ParseSettings) -> ParsedFile:
@@ -348,16 +330,3 @@ def _article(type_name: str) -> str:
         "null": "empty",
     }
     return names.get(type_name, type_name)
-
-
-def _too_large(size: int, limit: int) -> Diagnostic:
-    return Diagnostic(
-        "FM010",
-        f"the file is {size:,} bytes, more than the {limit:,} bytes of `max-file-size`; "
-        "techfile skipped it",
-        key=(str(limit),),
-    )
-
-
-def _unreadable(reason: str) -> Diagnostic:
-    return Diagnostic("FM008", f"{reason}; techfile skipped it", key=(reason.split()[0],))

@@ -119,7 +119,7 @@ class NodeTyper:
                 self._note(
                     "FM006",
                     f"`{_dotted(path)}: {node.value}` is read as the text {node.value!r}, "
-                    f"but other YAML readers turn it into {natural!r}; quote it to make that certain",
+                    f"but other YAML readers turn it into {natural!r}; quote it to be certain",
                     node,
                     key=(_dotted(path),),
                 )

@@ -142,7 +142,9 @@ class _Builder:
         plain = not event.style  # libyaml reports plain as "", PyYAML as None
         if tag is None or tag == "!":
             if plain and event.implicit[0]:
-                tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+                tag = _RESOLVER.resolve(  # type: ignore[no-untyped-call]
+                    yaml.ScalarNode, event.value, event.implicit
+                )
             else:
                 tag = "tag:yaml.org,2002:str"
         return Node("scalar", _line(event), event.start_mark.column + 1, tag, event.value, plain)

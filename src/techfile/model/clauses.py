@@ -95,12 +95,10 @@ class ClauseRegistry:
         if match.group("letter"):
             clause += f"({match.group('letter').lower()})"
         standard_text = cleaned[: match.start("clause")].strip()
-        if not standard_text:
-            if default_family is None:
-                return ClauseRef(text, None, "", None, clause)
-            return ClauseRef(text, default_family, "", None, clause)
         if _MDR_HINT.search(standard_text) or _MDR_HINT.search(text):
             return ClauseRef(text, MDR_FAMILY, "MDR Annex I", None, clause)
+        if not standard_text:
+            return ClauseRef(text, default_family, "", None, clause)
         number, _, edition = standard_text.partition(":")
         core = core_number(number)
         family = self._by_number.get(core)

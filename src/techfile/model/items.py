@@ -124,10 +124,11 @@ def table_items(
             value = type_cell(cell, schema, aliases)
             if value is None:
                 continue
-            if tail:
-                values.setdefault(head, {})[tail] = value
-            elif head not in values:
-                values[head] = value
+            target, name = (values.setdefault(head, {}), tail) if tail else (values, head)
+            if isinstance(value, list) and isinstance(target.get(name), list):
+                target[name] = target[name] + value  # e.g. external and internal control ids
+            else:
+                target[name] = value  # a later repeated column wins (the residual stage)
         if not values:
             continue
         item_id = values.get(item_list.id_field)

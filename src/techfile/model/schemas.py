@@ -140,7 +140,7 @@ def branch_for(schema: Schema, kind: str) -> Schema:
     for key in ("anyOf", "oneOf"):
         for branch in schema.get(key, []):
             if kind in json_types(branch):
-                return branch
+                return dict(branch)
     return schema
 
 

@@ -77,10 +77,12 @@ def _supporting_clauses(ctx: Context, citation: Citation) -> str:
     standard = ctx.clauses.standards.get(citation.ref.family or "")
     if standard is None or citation.evidence is None:
         return ""
+    parents = {c.parent for c in standard.clauses.values()}
     fitting = [
         c.id
         for c in standard.clauses.values()
-        if "organisational-supporting" in c.accepts or citation.evidence.type in c.supporting
+        if c.id not in parents
+        and ("organisational-supporting" in c.accepts or citation.evidence.type in c.supporting)
     ]
     return ", ".join(fitting[:4])
 

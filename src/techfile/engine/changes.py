@@ -1,0 +1,74 @@
+"""Report what a change causes: `--pre-commit` (the staged change) and `--changed-since`.
+
+The whole technical file is checked after the change and, from git, before it. A finding
+is reported when it sits in a changed file, or when it is new anywhere: deleting a
+document that others cite leaves its citers with dangling references, and those findings
+exist only after the change, although the citers did not change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from techfile.config import Config, ConfigError
+from techfile.intake.sources import GitError, GitTree, WorkTree, git
+
+if TYPE_CHECKING:
+    from techfile.engine.load import Source
+    from techfile.engine.run import RunOptions, RunResult
+
+Evaluate = Callable[[Config, "RunOptions", "Source"], "RunResult"]
+
+
+def run_on_changes(config: Config, options: RunOptions, evaluate: Evaluate) -> RunResult:
+    root = config.root
+    try:
+        git(root, "rev-parse", "--git-dir")
+    except GitError:
+        raise ConfigError(
+            f"{'--pre-commit' if options.pre_commit else '--changed-since'} needs a git "
+            f"repository, and {root} is not in one"
+        ) from None
+    whole = replace(options, paths=())
+    if options.pre_commit:
+        base = "HEAD" if _has_commit(root, "HEAD") else None
+        changed = _names(git(root, "diff", "--cached", "--name-only", "--no-renames", "-z"))
+        after = evaluate(config, whole, GitTree(root, config.max_file_size, None))
+    else:
+        assert options.changed_since is not None
+        base = _merge_base(root, options.changed_since)
+        changed = _names(git(root, "diff", "--name-only", "--no-renames", "-z", base))
+        changed |= _names(git(root, "ls-files", "--others", "--exclude-standard", "-z"))
+        after = evaluate(config, whole, WorkTree(root, config.max_file_size))
+    before: set[str] = set()
+    if base is not None:
+        earlier = evaluate(config, whole, GitTree(root, config.max_file_size, base))
+        before = {f.fingerprint for f in earlier.findings}
+        before |= {s.finding.fingerprint for s in earlier.suppressed}
+    kept = [f for f in after.findings if f.location.path in changed or f.fingerprint not in before]
+    return replace(after, findings=kept)
+
+
+def _names(output: bytes) -> set[str]:
+    return {name.decode("utf-8", "surrogateescape") for name in output.split(b"\0") if name}
+
+
+def _has_commit(root: Path, ref: str) -> bool:
+    try:
+        git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except GitError:
+        return False
+    return True
+
+
+def _merge_base(root: Path, ref: str) -> str:
+    try:
+        out = git(root, "merge-base", ref, "HEAD")
+    except GitError as problem:
+        raise ConfigError(
+            f"--changed-since {ref}: no common ancestor with HEAD ({problem})"
+        ) from None
+    return out.decode().strip()

@@ -1,0 +1,124 @@
+"""Load every file of a technical file: from the cache where the content is known,
+else parsed, serially or in worker processes (the result is the same either way)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Protocol
+
+from techfile.intake.cache import ParseCache, content_key
+from techfile.intake.diagnostics import Diagnostic
+from techfile.intake.parse import ParsedFile, ParseSettings, parse_bytes
+from techfile.intake.sources import Entry
+from techfile.resources import bundled
+
+SERIAL_BELOW = 300  # process start-up costs more than parsing this many files
+
+
+class Source(Protocol):
+    def entries(self, include: tuple[str, ...], exclude: tuple[str, ...]) -> list[Entry]: ...
+
+    def read(self, entry: Entry) -> bytes | Diagnostic: ...
+
+
+@functools.cache
+def _resources_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for folder in ("schemas", "data"):
+        for path in sorted(bundled(folder).rglob("*")):
+            if path.is_file():
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def settings_key(settings: ParseSettings) -> str:
+    return hashlib.sha256(f"{settings!r}{_resources_fingerprint()}".encode()).hexdigest()
+
+
+def worker_count(jobs: str, pending: int) -> int:
+    if jobs == "auto":
+        return 1 if pending < SERIAL_BELOW else max(1, min(os.cpu_count() or 1, 8))
+    return max(1, int(jobs))
+
+
+def load_files(
+    source: Source,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    settings: ParseSettings,
+    cache: ParseCache,
+    jobs: str = "1",
+) -> list[ParsedFile]:
+    results: dict[str, ParsedFile] = {}
+    pending: list[tuple[str, bytes, str]] = []
+    for entry in source.entries(include, exclude):
+        if entry.problem is not None:
+            results[entry.path] = ParsedFile(entry.path, None, [entry.problem])
+            continue
+        data = source.read(entry)
+        if isinstance(data, Diagnostic):
+            results[entry.path] = ParsedFile(entry.path, None, [data])
+            continue
+        key = entry.key or content_key(data)
+        cached = cache.get(entry.path, key)
+        if cached is not None:
+            results[entry.path] = cached
+        else:
+            pending.append((entry.path, data, key))
+    for (path, _data, key), parsed in zip(
+        pending, _parse_all(pending, settings, jobs), strict=True
+    ):
+        results[path] = parsed
+        cache.put(path, key, parsed)
+    cache.save()
+    return [results[path] for path in sorted(results)]
+
+
+def _parse_all(
+    pending: Sequence[tuple[str, bytes, str]], settings: ParseSettings, jobs: str
+) -> list[ParsedFile]:
+    workers = worker_count(jobs, len(pending))
+    progress = _Progress(len(pending))
+    if workers == 1:
+        serial: list[ParsedFile] = []
+        for path, data, _key in pending:
+            serial.append(parse_bytes(path, data, settings))
+            progress.tick()
+        progress.done()
+        return serial
+    chunk = max(1, len(pending) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results: list[ParsedFile] = []
+        paths = [p for p, _, _ in pending]
+        datas = [d for _, d, _ in pending]
+        for one in pool.map(parse_bytes, paths, datas, [settings] * len(pending), chunksize=chunk):
+            results.append(one)
+            progress.tick()
+    progress.done()
+    return results
+
+
+class _Progress:
+    """`parsed N/M files` on stderr, only for long runs on a terminal (never in CI logs)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.count = 0
+        self.enabled = total >= 500 and sys.stderr.isatty() and not os.environ.get("CI")
+
+    def tick(self) -> None:
+        self.count += 1
+        if self.enabled and (self.count % 100 == 0 or self.count == self.total):
+            sys.stderr.write(f"\rtechfile: parsed {self.count}/{self.total} files")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()

@@ -1,0 +1,101 @@
+"""Parsed files to and from plain JSON data, for the cache."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from techfile.intake.diagnostics import Diagnostic
+from techfile.intake.directives import Directive
+from techfile.intake.parse import ParsedFile
+from techfile.model.document import Document, Item
+
+
+def encode(parsed: ParsedFile) -> dict[str, Any]:
+    return {
+        "path": parsed.path,
+        "document": _encode_document(parsed.document) if parsed.document else None,
+        "diagnostics": [
+            [d.code, d.message, d.line, d.column, list(d.key), d.severity]
+            for d in parsed.diagnostics
+        ],
+        "directives": [
+            [d.verb, list(d.codes), d.reason, d.line, d.target_line, d.argument]
+            for d in parsed.directives
+        ],
+        "front_matter_end": parsed.front_matter_end,
+    }
+
+
+def decode(data: dict[str, Any]) -> ParsedFile:
+    """Rebuild a parsed file; raises KeyError/TypeError/ValueError on foreign data."""
+    return ParsedFile(
+        path=str(data["path"]),
+        document=_decode_document(data["document"]) if data["document"] else None,
+        diagnostics=[
+            Diagnostic(str(c), str(m), int(line), int(col), tuple(k), s)
+            for c, m, line, col, k, s in data["diagnostics"]
+        ],
+        directives=[
+            Directive(str(v), tuple(c), r, int(line), int(t), a)
+            for v, c, r, line, t, a in data["directives"]
+        ],
+        front_matter_end=int(data["front_matter_end"]),
+    )
+
+
+def _encode_document(doc: Document) -> dict[str, Any]:
+    return {
+        "path": doc.path,
+        "id": doc.id,
+        "type": doc.type,
+        "class": doc.evidence_class,
+        "meta": doc.meta,
+        "lines": [[list(key), line] for key, line in doc.lines.items()],
+        "items": {name: [_encode_item(i) for i in items] for name, items in doc.items.items()},
+        "h1": doc.h1,
+        "headings": [list(h) for h in doc.headings],
+        "links": [list(link) for link in doc.links],
+        "body_line": doc.body_line,
+    }
+
+
+def _decode_document(data: dict[str, Any]) -> Document:
+    if not isinstance(data["meta"], dict):
+        raise TypeError("meta is not a mapping")
+    return Document(
+        path=str(data["path"]),
+        id=data["id"],
+        type=data["type"],
+        evidence_class=data["class"],
+        meta=data["meta"],
+        lines={tuple(key): int(line) for key, line in data["lines"]},
+        items={
+            str(name): [_decode_item(i) for i in items] for name, items in data["items"].items()
+        },
+        h1=data["h1"],
+        headings=tuple(
+            (int(level), str(text), int(line)) for level, text, line in data["headings"]
+        ),
+        links=tuple((str(target), int(line)) for target, line in data["links"]),
+        body_line=int(data["body_line"]),
+    )
+
+
+def _encode_item(item: Item) -> list[Any]:
+    return [
+        item.list_name,
+        item.id,
+        item.fields,
+        item.line,
+        item.doc_id,
+        item.path,
+        item.source,
+        item.lines,
+    ]
+
+
+def _decode_item(data: list[Any]) -> Item:
+    list_name, item_id, fields, line, doc_id, path, source, lines = data
+    if not isinstance(fields, dict) or not isinstance(lines, dict):
+        raise TypeError("item fields are not a mapping")
+    return Item(str(list_name), item_id, fields, int(line), doc_id, str(path), str(source), lines)

@@ -1,0 +1,164 @@
+"""Where file contents come from: the work tree, or git (the index or a commit).
+
+Reading through the git CLI honours GIT_INDEX_FILE, which pre-commit sets for partial
+commits and which GitPython's `repo.index` ignores.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from techfile.intake.diagnostics import Diagnostic
+from techfile.intake.discover import Candidate, discover, matches
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    path: str
+    key: str | None = None  # content key when the source knows it (git blob id)
+    absolute: Path | None = None
+    problem: Diagnostic | None = None
+
+
+class WorkTree:
+    """Files as they are on disk."""
+
+    def __init__(self, root: Path, max_size: int) -> None:
+        self.root = root
+        self.max_size = max_size
+
+    def entries(self, include: tuple[str, ...], exclude: tuple[str, ...]) -> list[Entry]:
+        return [_entry(c) for c in discover(self.root, include, exclude)]
+
+    def read(self, entry: Entry) -> bytes | Diagnostic:
+        assert entry.absolute is not None
+        try:
+            size = entry.absolute.stat().st_size
+            if size > self.max_size:
+                return too_large(size, self.max_size)
+            with entry.absolute.open("rb") as handle:
+                data = handle.read(self.max_size + 1)
+        except FileNotFoundError:
+            return unreadable("the file vanished while techfile ran")
+        except PermissionError:
+            return unreadable("permission to read the file was denied")
+        except OSError as exc:
+            return unreadable(f"the file could not be read ({exc.strerror or exc})")
+        if len(data) > self.max_size:
+            return too_large(len(data), self.max_size)
+        return data
+
+
+def _entry(candidate: Candidate) -> Entry:
+    return Entry(candidate.path, None, candidate.absolute, candidate.problem)
+
+
+class GitTree:
+    """Files of the git index (`treeish=None`) or of a commit, read in one batch."""
+
+    def __init__(self, root: Path, max_size: int, treeish: str | None = None) -> None:
+        self.root = root
+        self.max_size = max_size
+        self.treeish = treeish
+        self._blobs: dict[str, bytes] = {}
+
+    def entries(self, include: tuple[str, ...], exclude: tuple[str, ...]) -> list[Entry]:
+        listed = sorted(self._list())
+        chosen = [
+            (path, mode, blob)
+            for path, mode, blob in listed
+            if matches(path, include) and not matches(path, exclude)
+        ]
+        self._blobs = self._cat([blob for _, mode, blob in chosen if mode != "120000"])
+        found = []
+        for path, mode, blob in chosen:
+            if mode == "120000":
+                problem = unreadable("the file is a symbolic link, which techfile does not follow")
+                found.append(Entry(path, blob, None, problem))
+            else:
+                found.append(Entry(path, blob))
+        return found
+
+    def read(self, entry: Entry) -> bytes | Diagnostic:
+        data = self._blobs.get(entry.key or "")
+        if data is None:
+            return unreadable("git could not read the staged content")
+        if len(data) > self.max_size:
+            return too_large(len(data), self.max_size)
+        return data
+
+    def _list(self) -> Iterator[tuple[str, str, str]]:
+        if self.treeish is None:
+            out = git(self.root, "ls-files", "-s", "-z")
+            for record in out.split(b"\0"):
+                if record:
+                    meta, _, path = record.partition(b"\t")
+                    mode, blob, stage = meta.decode().split()
+                    if stage == "0":  # skip conflicted entries (stages 1-3)
+                        yield path.decode("utf-8", "surrogateescape"), mode, blob
+            return
+        out = git(self.root, "ls-tree", "-r", "-z", "--full-tree", self.treeish)
+        for record in out.split(b"\0"):
+            if record:
+                meta, _, path = record.partition(b"\t")
+                mode, kind, blob = meta.decode().split()
+                if kind == "blob":
+                    yield path.decode("utf-8", "surrogateescape"), mode, blob
+
+    def _cat(self, blobs: list[str]) -> dict[str, bytes]:
+        if not blobs:
+            return {}
+        unique = sorted(set(blobs))
+        out = git(self.root, "cat-file", "--batch", stdin="\n".join(unique) + "\n")
+        found: dict[str, bytes] = {}
+        position = 0
+        for blob in unique:
+            header_end = out.index(b"\n", position)
+            header = out[position:header_end].split()
+            if len(header) < 3:  # "<blob> missing"
+                position = header_end + 1
+                continue
+            size = int(header[2])
+            start = header_end + 1
+            found[blob] = out[start : start + size]
+            position = start + size + 1
+        return found
+
+
+class GitError(Exception):
+    """git failed; the message says what it printed."""
+
+
+def git(root: Path, *args: str, stdin: str | None = None) -> bytes:
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=root,
+            input=stdin.encode() if stdin is not None else None,
+            capture_output=True,
+            env=env,
+            check=False,
+        )
+    except OSError as exc:
+        raise GitError(f"git could not be run: {exc}") from None
+    if done.returncode != 0:
+        raise GitError(f"git {' '.join(args[:2])} failed: {done.stderr.decode(errors='replace')}")
+    return done.stdout
+
+
+def too_large(size: int, limit: int) -> Diagnostic:
+    return Diagnostic(
+        "FM010",
+        f"the file is {size:,} bytes, more than the {limit:,} bytes of `max-file-size`; "
+        "techfile skipped it",
+        key=(str(limit),),
+    )
+
+
+def unreadable(reason: str) -> Diagnostic:
+    return Diagnostic("FM008", f"{reason}; techfile skipped it", key=(reason,))

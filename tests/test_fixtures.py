@@ -1,0 +1,28 @@
+"""Golden tests: each rule's pass/fail mini technical file gives exactly its expected.txt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from techfile.cli import main
+from techfile.resources import bundled
+
+CASES = sorted(p.parent for p in bundled("fixtures").glob("*/*/expected.txt"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture(
+    case: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = case.parent.name.split("-", 1)[0]
+    monkeypatch.chdir(case)
+    capsys.readouterr()
+    exit_code = main(["check", "--select", code])
+    out = capsys.readouterr().out
+    assert out == (case / "expected.txt").read_text(encoding="utf-8")
+    if case.name == "fail":
+        assert code in out and exit_code in (0, 1)
+    else:
+        assert code not in out
