@@ -34,6 +34,13 @@ def _date(_ctx: Any, _param: Any, value: str | None) -> datetime.date | None:
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
+def _artifact(value: str) -> tuple[str, str]:
+    name, sep, path = value.partition("=")
+    if not sep or not name.strip() or not path.strip():
+        raise click.BadParameter(f"{value!r} is not NAME=PATH", param_hint="--artifact")
+    return name.strip(), str(Path(path.strip()).resolve())
+
+
 def _jobs(value: str) -> str:
     if value == "auto" or (value.isdigit() and int(value) > 0):
         return value
@@ -105,6 +112,24 @@ def cli() -> None:
     help="Report findings in files changed since the merge-base with REF, or caused "
     "by those changes.",
 )
+@click.option(
+    "--artifact",
+    "artifacts",
+    multiple=True,
+    metavar="NAME=PATH",
+    help="A build artefact outside the documents, e.g. sbom=build/sbom.cdx.json.",
+)
+@click.option(
+    "--profile",
+    type=click.Choice(["default", "submission"]),
+    default=None,
+    help="submission: the stricter pre-submission gate (see README).",
+)
+@click.option(
+    "--allow-shallow",
+    is_flag=True,
+    help="Run history rules on a shallow clone instead of stopping.",
+)
 def check(
     paths: tuple[str, ...],
     select: tuple[str, ...],
@@ -120,6 +145,9 @@ def check(
     no_cache: bool,
     pre_commit: bool,
     changed_since: str | None,
+    artifacts: tuple[str, ...],
+    profile: str | None,
+    allow_shallow: bool,
 ) -> int:
     """Check the technical file (PATHS narrow what is reported; everything is loaded)."""
     from techfile.engine.run import RunOptions, run
@@ -138,6 +166,9 @@ def check(
         use_cache=not (no_cache or example),
         pre_commit=pre_commit,
         changed_since=changed_since,
+        artifacts=tuple(_artifact(a) for a in artifacts),
+        profile=profile,
+        allow_shallow=allow_shallow,
     )
     result = run(config, options)
     rendered = FORMATTERS[output_format](result)

@@ -32,6 +32,9 @@ class RunOptions:
     use_cache: bool = True
     pre_commit: bool = False  # load from the git index, report what the staged change causes
     changed_since: str | None = None  # report what changed since the merge-base with this ref
+    artifacts: tuple[tuple[str, str], ...] = ()  # --artifact NAME=PATH, over [artifacts]
+    profile: str | None = None  # None: the config's profile, else "default"
+    allow_shallow: bool = False
 
 
 @dataclass
@@ -75,8 +78,9 @@ def run(config: Config, options: RunOptions) -> RunResult:
 def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
     """Load everything from `source`, run the selected rules, settle the findings."""
     pages = load_pages()
+    profile = options.profile or config.get("profile", "default")
     selected = selected_codes(
-        pages,
+        {code for code, page in pages.items() if page.in_profile(profile)},
         options.select or config.get("select", ()),
         options.ignore or config.get("ignore", ()),
         (*config.get("extend-select", ()), *options.extend_select),
@@ -88,7 +92,16 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
     documents = [p.document for p in parsed if p.document is not None]
     index = Index(documents)
     ctx = Context(
-        index, parsed, config, as_of, clause_registry(), pages, rule_options(config, pages)
+        index,
+        parsed,
+        config,
+        as_of,
+        clause_registry(),
+        pages,
+        rule_options(config, pages),
+        artifacts={**config.get("artifacts", {}), **dict(options.artifacts)},
+        profile=profile,
+        allow_shallow=options.allow_shallow,
     )
     raw: list[Finding] = []
     for spec in registered():
@@ -102,7 +115,7 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
             outcome.active.append(
                 ctx.finding(problem.code, problem.message, problem.location, key=problem.key)
             )
-    active = [_with_severity(f, config) for f in outcome.active]
+    active = [_with_severity(f, config, profile) for f in outcome.active]
     active = [f for f in active if _reported(f.location.path, options.paths)]
     return RunResult(
         root=config.root,
@@ -157,9 +170,17 @@ def settle_ownership(findings: list[Finding], pages: dict[str, RulePage]) -> lis
     return kept
 
 
-def _with_severity(finding: Finding, config: Config) -> Finding:
+STRICT_FAMILIES = ("EV", "RM", "SDL")  # whose warnings the submission profile makes errors
+
+
+def _with_severity(finding: Finding, config: Config, profile: str) -> Finding:
     override = config.get("severity", {}).get(finding.code)
-    return replace(finding, severity=Severity.parse(override)) if override else finding
+    if override:
+        return replace(finding, severity=Severity.parse(override))
+    strict = profile == "submission" and finding.code.startswith(STRICT_FAMILIES)
+    if strict and finding.severity == Severity.WARNING:
+        return replace(finding, severity=Severity.ERROR)
+    return finding
 
 
 def _reported(path: str, paths: tuple[str, ...]) -> bool:

@@ -13,8 +13,8 @@ def render(result: RunResult) -> str:
     for finding in result.findings:
         loc = finding.location
         name = result.pages[finding.code].name if finding.code in result.pages else ""
+        where = f"{loc.path}:{loc.line or 1}:{loc.column or 1}"
         lines.append(
-            f"{loc.path}:{loc.line or 1}:{loc.column or 1}: {finding.code} [{finding.severity.label}] "
-            f"{finding.message} ({name})"
+            f"{where}: {finding.code} [{finding.severity.label}] {finding.message} ({name})"
         )
     return "".join(line + "\n" for line in lines)

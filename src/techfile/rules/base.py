@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from techfile.config import Config
@@ -38,7 +39,16 @@ def rule(*codes: str) -> Callable[[RuleFunc], RuleFunc]:
 
 
 def registered() -> list[RuleSpec]:
-    from techfile.rules import evidence, frontmatter, identity, risk  # noqa: F401
+    from techfile.rules import (  # noqa: F401
+        document_control,
+        evidence,
+        frontmatter,
+        identity,
+        lifecycle,
+        risk,
+        standards,
+        supply_chain,
+    )
 
     return list(_RULES)
 
@@ -52,10 +62,26 @@ class Context:
     clauses: ClauseRegistry
     pages: dict[str, RulePage]
     options_by_code: dict[str, dict[str, Any]] = field(default_factory=dict)
+    artifacts: dict[str, str] = field(default_factory=dict)  # name -> absolute or root-relative
+    profile: str = "default"
+    allow_shallow: bool = False
 
     @property
     def device(self) -> dict[str, Any]:
         return self.config.device
+
+    @property
+    def root(self) -> Path:
+        return self.config.root
+
+    def software_version(self) -> str | None:
+        """The device's software version: the device description's, else the config's."""
+        for document in self.index.of_type("device-description"):
+            value = document.meta.get("software_version")
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        value = self.device.get("software_version")
+        return str(value) if value else None
 
     @property
     def documents(self) -> list[Document]:

@@ -28,9 +28,13 @@ class RulePage:
     summary: str
     options: dict[str, dict[str, Any]]
     yields_to: dict[str, str]
+    profiles: tuple[str, ...]  # empty: every profile; else only these
     body: str
     filename: str
     sections: dict[str, str] = field(default_factory=dict)
+
+    def in_profile(self, profile: str) -> bool:
+        return not self.profiles or profile in self.profiles
 
     @property
     def clause_text(self) -> str:
@@ -72,6 +76,7 @@ def _read_page(filename: str, text: str) -> RulePage:
         summary=meta["summary"],
         options=dict(meta.get("options") or {}),
         yields_to=dict(meta.get("yields_to") or {}),
+        profiles=tuple(meta.get("profiles") or ()),
         body=body.strip(),
         filename=filename,
         sections=sections,

@@ -1,0 +1,3 @@
+"""Rules of the lifecycle family (see checks/ for each rule's page)."""
+
+from __future__ import annotations
