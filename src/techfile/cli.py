@@ -177,6 +177,8 @@ def check(
     else:
         click.echo(_colour(rendered) if output_format == "text" else rendered, nl=False)
     _summary(result)
+    for notice in result.notices:
+        click.echo(f"techfile: {notice}", err=True)
     threshold = Severity.parse(fail_on or config.get("fail-on", "error"))
     failing = any(f.severity >= threshold for f in result.findings)
     return EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN

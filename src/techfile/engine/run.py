@@ -16,6 +16,7 @@ from techfile.intake.parse import ParseSettings
 from techfile.intake.sources import WorkTree
 from techfile.model.clauses import clause_registry
 from techfile.model.finding import Finding, Severity, SuppressedFinding, Suppression
+from techfile.model.history import is_shallow
 from techfile.model.index import Index
 from techfile.rules.base import Context, registered
 from techfile.rules.pages import RulePage, load_pages
@@ -49,6 +50,7 @@ class RunResult:
     pages: dict[str, RulePage]
     selected: set[str] = field(default_factory=set)
     documents: int = 0
+    notices: list[str] = field(default_factory=list)
 
 
 def parse_settings(config: Config) -> ParseSettings:
@@ -86,6 +88,8 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
         (*config.get("extend-select", ()), *options.extend_select),
     )
     as_of = config.as_of(options.as_of)
+    if not options.allow_shallow and any("git-history" in pages[c].requires for c in selected):
+        refuse_shallow(config.root)
     settings = parse_settings(config)
     cache = ParseCache(config.root, settings_key(settings), options.use_cache)
     parsed = load_files(source, config.include, config.exclude, settings, cache, options.jobs)
@@ -102,6 +106,7 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
         artifacts={**config.get("artifacts", {}), **dict(options.artifacts)},
         profile=profile,
         allow_shallow=options.allow_shallow,
+        use_cache=options.use_cache,
     )
     raw: list[Finding] = []
     for spec in registered():
@@ -128,7 +133,17 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
         pages=pages,
         selected=selected,
         documents=len(documents),
+        notices=ctx.notices,
     )
+
+
+def refuse_shallow(root: Path) -> None:
+    if is_shallow(root):
+        raise ConfigError(
+            "this is a shallow clone, so the rules that read git history (e.g. DC002) would "
+            "miss commits; fetch the full history (`git fetch --unshallow`, or `fetch-depth: 0` "
+            "in actions/checkout), or pass --allow-shallow to run them anyway"
+        )
 
 
 def rule_options(config: Config, pages: dict[str, RulePage]) -> dict[str, dict[str, Any]]:

@@ -42,12 +42,15 @@ class Index:
         self.by_path = {d.path: d for d in self.documents}
         self.by_id: dict[str, list[Document]] = defaultdict(list)
         self.items_by_id: dict[str, list[Item]] = defaultdict(list)
+        self.local_items: dict[str, dict[str, Item]] = {}  # path -> item id -> first item
         for document in self.documents:
             if document.id is not None:
                 self.by_id[document.id].append(document)
+            local = self.local_items.setdefault(document.path, {})
             for item in document.all_items():
                 if item.id is not None:
                     self.items_by_id[item.id].append(item)
+                    local.setdefault(item.id, item)
 
     def document(self, doc_id: str) -> Document | None:
         found = self.by_id.get(doc_id)
@@ -96,17 +99,15 @@ class Index:
         return Resolution(document=document)  # an anchor to a heading names the document
 
     def _item_in(self, document: Document, item_id: str) -> Resolution:
-        matches = [i for i in document.all_items() if i.id == item_id]
-        if len(matches) == 1:
-            return Resolution(document=document, item=matches[0])
-        if matches:
-            return Resolution(document=document, item=matches[0])
-        return Resolution(problem="dangling")
+        item = self.local_items.get(document.path, {}).get(item_id)
+        if item is None:
+            return Resolution(problem="dangling")
+        return Resolution(document=document, item=item)
 
     def _item_anywhere(self, item_id: str, source: Document) -> Resolution:
-        local = [i for i in source.all_items() if i.id == item_id]
-        if local:
-            return Resolution(document=source, item=local[0])
+        local = self.local_items.get(source.path, {}).get(item_id)
+        if local is not None:
+            return Resolution(document=source, item=local)
         found = self.items_by_id.get(item_id, [])
         owners = sorted({i.doc_id or i.path for i in found})
         if len(owners) == 1:

@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from techfile.config import Config
+from techfile.intake.cache import CACHE_DIR
 from techfile.intake.parse import ParsedFile
+from techfile.intake.sources import GitError
 from techfile.model.clauses import ClauseRegistry
 from techfile.model.document import Document
 from techfile.model.finding import Finding, Location, Severity
+from techfile.model.history import History, HistoryUnavailable, read_history
 from techfile.model.index import Index
 from techfile.rules.pages import RulePage
 
@@ -65,6 +68,24 @@ class Context:
     artifacts: dict[str, str] = field(default_factory=dict)  # name -> absolute or root-relative
     profile: str = "default"
     allow_shallow: bool = False
+    use_cache: bool = True
+    notices: list[str] = field(default_factory=list)
+    _history: History | None = None
+    _history_read: bool = False
+
+    def history(self) -> History | None:
+        """The repository's history, or None (with one notice) when there is none."""
+        if not self._history_read:
+            self._history_read = True
+            cache = self.root / CACHE_DIR if self.use_cache else None
+            try:
+                self._history = read_history(self.root, cache)
+            except (HistoryUnavailable, GitError):
+                self.notices.append(
+                    "not a git repository with commits: the rules that read git history were "
+                    "skipped"
+                )
+        return self._history
 
     @property
     def device(self) -> dict[str, Any]:

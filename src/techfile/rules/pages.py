@@ -29,6 +29,7 @@ class RulePage:
     options: dict[str, dict[str, Any]]
     yields_to: dict[str, str]
     profiles: tuple[str, ...]  # empty: every profile; else only these
+    requires: tuple[str, ...]  # "git-history": the rule reads commits
     body: str
     filename: str
     sections: dict[str, str] = field(default_factory=dict)
@@ -77,6 +78,7 @@ def _read_page(filename: str, text: str) -> RulePage:
         options=dict(meta.get("options") or {}),
         yields_to=dict(meta.get("yields_to") or {}),
         profiles=tuple(meta.get("profiles") or ()),
+        requires=tuple(meta.get("requires") or ()),
         body=body.strip(),
         filename=filename,
         sections=sections,

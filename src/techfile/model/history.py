@@ -1,0 +1,123 @@
+"""git history of the technical file, read in one batched pass and cached by HEAD.
+
+For each file as it is named now, the commits that changed it (renames followed), newest
+first. One `git log` for the whole repository, never one per file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from techfile.intake.sources import GitError, git
+
+CACHE_NAME = "history-{head}.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    commit: str
+    timestamp: int  # committer date, seconds since the epoch (UTC)
+    path: str  # the file's name in that commit
+
+
+class History:
+    def __init__(self, changes: dict[str, list[Change]], head: str | None) -> None:
+        self.changes = changes
+        self.head = head
+
+    def of(self, path: str) -> list[Change]:
+        return self.changes.get(path, [])
+
+
+class HistoryUnavailable(Exception):
+    """Not a git repository, or no commit yet."""
+
+
+class ShallowClone(Exception):
+    """History is cut off: rules reading it would give wrong answers."""
+
+
+def is_shallow(root: Path) -> bool:
+    try:
+        return git(root, "rev-parse", "--is-shallow-repository").strip() == b"true"
+    except GitError:
+        return False
+
+
+def read_history(root: Path, cache_dir: Path | None = None) -> History:
+    try:
+        head = git(root, "rev-parse", "--verify", "--quiet", "HEAD").decode().strip()
+    except GitError:
+        raise HistoryUnavailable(f"{root} is not a git repository with commits") from None
+    cached = _read_cache(cache_dir, head)
+    if cached is not None:
+        return History(cached, head)
+    log = git(
+        root, "log", "--no-merges", "-M", "--name-status", "-z", "--format=%x01%H %ct", "HEAD"
+    )
+    changes = parse_log(log)
+    _write_cache(cache_dir, head, changes)
+    return History(changes, head)
+
+
+def parse_log(log: bytes) -> dict[str, list[Change]]:
+    """Parse `git log --name-status -z --format=%x01%H %ct`, newest commit first."""
+    changes: dict[str, list[Change]] = {}
+    renamed_to: dict[str, str] = {}  # an older name -> the file's current name
+    for record in log.split(b"\x01")[1:]:
+        header, _, body = record.partition(b"\0")
+        commit, _, stamp = header.decode().partition(" ")
+        fields = [f.decode("utf-8", "surrogateescape") for f in body.strip(b"\n\0").split(b"\0")]
+        index = 0
+        while index < len(fields):
+            status = fields[index].strip()
+            if not status:
+                index += 1
+                continue
+            if status[0] in "RC":
+                old, new = fields[index + 1], fields[index + 2]
+                index += 3
+                current = renamed_to.get(new, new)
+                changes.setdefault(current, []).append(Change(commit, int(stamp), new))
+                if status[0] == "R":
+                    renamed_to[old] = current
+                continue
+            name = fields[index + 1]
+            index += 2
+            current = renamed_to.get(name, name)
+            if status[0] == "D" and current == name and name not in changes:
+                continue  # a file deleted later and not present now
+            changes.setdefault(current, []).append(Change(commit, int(stamp), name))
+    return changes
+
+
+def _read_cache(cache_dir: Path | None, head: str) -> dict[str, list[Change]] | None:
+    if cache_dir is None:
+        return None
+    try:
+        data = json.loads((cache_dir / CACHE_NAME.format(head=head)).read_text(encoding="utf-8"))
+        return {
+            str(path): [Change(str(c), int(t), str(p)) for c, t, p in entries]
+            for path, entries in data.items()
+        }
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def _write_cache(cache_dir: Path | None, head: str, changes: dict[str, list[Change]]) -> None:
+    if cache_dir is None:
+        return
+    try:
+        cache_dir.mkdir(exist_ok=True)
+        for stale in cache_dir.glob("history-*.json"):
+            stale.unlink(missing_ok=True)
+        target = cache_dir / CACHE_NAME.format(head=head)
+        temp = target.with_suffix(".tmp")
+        payload = {p: [[c.commit, c.timestamp, c.path] for c in cs] for p, cs in changes.items()}
+        temp.write_text(json.dumps(payload, separators=(",", ":")), encoding="utf-8")
+        os.replace(temp, target)
+    except OSError:
+        pass
