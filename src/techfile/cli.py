@@ -18,7 +18,7 @@ from techfile.engine.select import SelectionError
 from techfile.model.finding import Severity
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMAT_NAMES = ("text", "json", "sarif", "github")
+FORMAT_NAMES = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown")
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -32,6 +32,14 @@ def _date(_ctx: Any, _param: Any, value: str | None) -> datetime.date | None:
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _report(value: str) -> tuple[str, str]:
+    name, sep, path = value.partition("=")
+    if not sep or name not in FORMAT_NAMES or not path:
+        choices = ", ".join(FORMAT_NAMES)
+        raise click.BadParameter(f"{value!r} is not FORMAT=PATH ({choices})", param_hint="--report")
+    return name, path
 
 
 def _artifact(value: str) -> tuple[str, str]:
@@ -83,6 +91,14 @@ def cli() -> None:
     "--format", "output_format", type=click.Choice(FORMAT_NAMES), default="text", show_default=True
 )
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report to a file.")
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FORMAT=PATH",
+    help="Also write the report in FORMAT to PATH (repeatable).",
+)
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info"]),
@@ -148,11 +164,14 @@ def check(
     artifacts: tuple[str, ...],
     profile: str | None,
     allow_shallow: bool,
+    reports: tuple[str, ...],
+    statistics: bool,
 ) -> int:
     """Check the technical file (PATHS narrow what is reported; everything is loaded)."""
     from techfile.engine.run import RunOptions, run
     from techfile.formatters import FORMATTERS
 
+    extra_reports = [_report(value) for value in reports]
     config, relative = resolve_config(paths, example)
     if pre_commit and changed_since:
         raise click.UsageError("--pre-commit and --changed-since cannot be combined")
@@ -176,6 +195,12 @@ def check(
         Path(output).write_text(rendered, encoding="utf-8")
     else:
         click.echo(_colour(rendered) if output_format == "text" else rendered, nl=False)
+    for report_format, report_path in extra_reports:
+        Path(report_path).write_text(FORMATTERS[report_format](result), encoding="utf-8")
+    if statistics:
+        for code, count in sorted(Counter(f.code for f in result.findings).items()):
+            name = result.pages[code].name if code in result.pages else ""
+            click.echo(f"{count:6d}  {code}  {name}", err=True)
     _summary(result)
     for notice in result.notices:
         click.echo(f"techfile: {notice}", err=True)

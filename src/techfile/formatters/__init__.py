@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from techfile.engine.run import RunResult
-from techfile.formatters import github, json_format, sarif, text
+from techfile.formatters import github, gitlab, json_format, junit, markdown, sarif, text
 
 Formatter = Callable[[RunResult], str]
 
@@ -14,4 +14,7 @@ FORMATTERS: dict[str, Formatter] = {
     "json": json_format.render,
     "sarif": sarif.render,
     "github": github.render,
+    "junit": junit.render,
+    "gitlab": gitlab.render,
+    "markdown": markdown.render,
 }

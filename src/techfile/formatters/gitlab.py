@@ -1,0 +1,23 @@
+"""GitLab Code Quality report (a JSON list of issues)."""
+
+from __future__ import annotations
+
+import json
+
+from techfile.engine.run import RunResult
+
+SEVERITIES = {"error": "critical", "warning": "major", "info": "info"}
+
+
+def render(result: RunResult) -> str:
+    issues = [
+        {
+            "description": f"{f.code}: {f.message}",
+            "check_name": f.code,
+            "fingerprint": f.fingerprint,
+            "severity": SEVERITIES[f.severity.label],
+            "location": {"path": f.location.path, "lines": {"begin": f.location.line or 1}},
+        }
+        for f in result.findings
+    ]
+    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
