@@ -14,6 +14,7 @@ import click
 
 from techfile import __version__
 from techfile.config import Config, ConfigError, find_root, load_config
+from techfile.engine.baseline import BaselineError
 from techfile.engine.select import SelectionError
 from techfile.model.finding import Severity
 
@@ -202,6 +203,12 @@ def check(
             name = result.pages[code].name if code in result.pages else ""
             click.echo(f"{count:6d}  {code}  {name}", err=True)
     _summary(result)
+    if result.baseline_gone:
+        click.echo(
+            f"techfile: {result.baseline_gone} baselined finding(s) are gone; run `techfile "
+            "baseline write --reason ...` to drop them from the baseline",
+            err=True,
+        )
     for notice in result.notices:
         click.echo(f"techfile: {notice}", err=True)
     threshold = Severity.parse(fail_on or config.get("fail-on", "error"))
@@ -310,6 +317,35 @@ def waivers(paths: tuple[str, ...], as_of: datetime.date | None, example: bool) 
             f"{loc.path}:{loc.line}: {item.kind} {','.join(item.codes)}{until}{approved} "
             f"- {item.reason or '(no reason)'} [{used.get(item, 0)} finding(s)]"
         )
+    baselined = [s.finding for s in result.suppressed if s.by.kind == "baseline"]
+    if baselined:
+        click.echo(f"\nBaselined findings ({len(baselined)}):")
+        for finding in baselined:
+            loc = finding.location
+            click.echo(f"  {loc.path}:{loc.line or 1}: {finding.code} {finding.message}")
+    return EXIT_CLEAN
+
+
+@cli.group()
+def baseline() -> None:
+    """Accept the current findings so a team can adopt techfile and fix them over time."""
+
+
+@baseline.command("write")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--reason", required=True, help="Why these findings are accepted for now.")
+@click.option("--as-of", callback=_date, help="The date that date rules use.")
+def baseline_write(paths: tuple[str, ...], reason: str, as_of: datetime.date | None) -> int:
+    """Write .techfile-baseline.json with the fingerprints of the current findings."""
+    from techfile.engine.baseline import write_baseline
+    from techfile.engine.run import RunOptions, run
+
+    if not reason.strip():
+        raise click.BadParameter("a baseline needs a reason", param_hint="--reason")
+    config, _ = resolve_config(paths, False)
+    result = run(config, RunOptions(as_of=as_of, ignore_baseline=True))
+    path = write_baseline(config.root, result.findings, reason.strip(), datetime.date.today())
+    click.echo(f"techfile: wrote {len(result.findings)} finding(s) to {path}", err=True)
     return EXIT_CLEAN
 
 
@@ -328,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as problem:
         problem.show()
         return EXIT_ERROR
-    except (ConfigError, SelectionError) as problem:
+    except (ConfigError, SelectionError, BaselineError) as problem:
         click.echo(f"techfile: configuration error: {problem}", err=True)
         return EXIT_ERROR
     except Exception as problem:

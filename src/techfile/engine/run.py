@@ -9,6 +9,7 @@ from typing import Any
 
 from techfile.config import Config, ConfigError
 from techfile.engine import changes, suppress
+from techfile.engine.baseline import apply_baseline, read_baseline
 from techfile.engine.load import Source, load_files, settings_key
 from techfile.engine.select import selected_codes
 from techfile.intake.cache import ParseCache
@@ -36,6 +37,7 @@ class RunOptions:
     artifacts: tuple[tuple[str, str], ...] = ()  # --artifact NAME=PATH, over [artifacts]
     profile: str | None = None  # None: the config's profile, else "default"
     allow_shallow: bool = False
+    ignore_baseline: bool = False
 
 
 @dataclass
@@ -51,6 +53,7 @@ class RunResult:
     selected: set[str] = field(default_factory=set)
     documents: int = 0
     notices: list[str] = field(default_factory=list)
+    baseline_gone: int = 0
 
 
 def parse_settings(config: Config) -> ParseSettings:
@@ -121,6 +124,12 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
                 ctx.finding(problem.code, problem.message, problem.location, key=problem.key)
             )
     active = [_with_severity(f, config, profile) for f in outcome.active]
+    active, baselined, gone = apply_baseline(
+        None if options.ignore_baseline else read_baseline(config.root), active
+    )
+    outcome.suppressed.extend(baselined)
+    if baselined:
+        outcome.suppressions.append(baselined[0].by)
     active = [f for f in active if _reported(f.location.path, options.paths)]
     return RunResult(
         root=config.root,
@@ -134,6 +143,7 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
         selected=selected,
         documents=len(documents),
         notices=ctx.notices,
+        baseline_gone=gone,
     )
 
 

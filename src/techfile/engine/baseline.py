@@ -1,0 +1,88 @@
+"""The baseline: findings a team accepted when adopting techfile, to fix later.
+
+`.techfile-baseline.json` holds one entry per accepted finding (fingerprint, code, path,
+message), sorted so a change to it reads well in a diff. Baselined findings are reported
+as suppressed (and listed by `techfile waivers`); new findings still fail the run.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from techfile.model.finding import Finding, Location, SuppressedFinding, Suppression
+
+BASELINE_FILE = ".techfile-baseline.json"
+
+
+class BaselineError(Exception):
+    """The baseline file exists but cannot be used (exit 2)."""
+
+
+@dataclass
+class Baseline:
+    reason: str
+    created: str
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)  # fingerprint -> entry
+
+    @property
+    def suppression(self) -> Suppression:
+        return Suppression("baseline", ("*",), self.reason, Location(BASELINE_FILE, 0))
+
+
+def read_baseline(root: Path) -> Baseline | None:
+    path = root / BASELINE_FILE
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = {str(e["fingerprint"]): dict(e) for e in data["findings"]}
+        return Baseline(str(data["reason"]), str(data["created"]), entries)
+    except (OSError, ValueError, KeyError, TypeError) as problem:
+        raise BaselineError(
+            f"{path} is not a techfile baseline ({problem}); rewrite it with "
+            "`techfile baseline write --reason ...`"
+        ) from None
+
+
+def apply_baseline(
+    baseline: Baseline | None, findings: list[Finding]
+) -> tuple[list[Finding], list[SuppressedFinding], int]:
+    """(still active, baselined, number of baselined findings that are gone)."""
+    if baseline is None:
+        return findings, [], 0
+    active, accepted = [], []
+    seen: set[str] = set()
+    for finding in findings:
+        if finding.fingerprint in baseline.entries and not finding.code.startswith("SUP"):
+            accepted.append(SuppressedFinding(finding, baseline.suppression))
+            seen.add(finding.fingerprint)
+        else:
+            active.append(finding)
+    return active, accepted, len(set(baseline.entries) - seen)
+
+
+def write_baseline(root: Path, findings: list[Finding], reason: str, today: datetime.date) -> Path:
+    entries = sorted(
+        (
+            {
+                "fingerprint": f.fingerprint,
+                "code": f.code,
+                "path": f.location.path,
+                "document": f.location.doc_id,
+                "item": f.location.item_id,
+                "message": f.message,
+            }
+            for f in findings
+            if not f.code.startswith("SUP")
+        ),
+        key=lambda e: (e["path"], e["code"], e["fingerprint"]),
+    )
+    unique = list({e["fingerprint"]: e for e in entries}.values())
+    payload = {"reason": reason, "created": today.isoformat(), "findings": unique}
+    path = root / BASELINE_FILE
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
