@@ -25,6 +25,8 @@ class Source(Protocol):
 
     def read(self, entry: Entry) -> bytes | Diagnostic: ...
 
+    def read_path(self, path: str) -> bytes | Diagnostic: ...
+
 
 @functools.cache
 def _resources_fingerprint() -> str:

@@ -16,6 +16,7 @@ from techfile.intake.cache import ParseCache
 from techfile.intake.parse import ParseSettings
 from techfile.intake.sources import WorkTree
 from techfile.model.clauses import clause_registry
+from techfile.model.external import attach_external
 from techfile.model.finding import Finding, Severity, SuppressedFinding, Suppression
 from techfile.model.history import is_shallow
 from techfile.model.index import Index
@@ -96,6 +97,7 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
     settings = parse_settings(config)
     cache = ParseCache(config.root, settings_key(settings), options.use_cache)
     parsed = load_files(source, config.include, config.exclude, settings, cache, options.jobs)
+    attach_external(parsed, config.get("items-from", []), settings, source.read_path)
     documents = [p.document for p in parsed if p.document is not None]
     index = Index(documents)
     ctx = Context(

@@ -56,6 +56,7 @@ def _encode_document(doc: Document) -> dict[str, Any]:
         "headings": [list(h) for h in doc.headings],
         "links": [list(link) for link in doc.links],
         "body_line": doc.body_line,
+        "external": [list(e) for e in doc.external_tables],
     }
 
 
@@ -78,6 +79,7 @@ def _decode_document(data: dict[str, Any]) -> Document:
         ),
         links=tuple((str(target), int(line)) for target, line in data["links"]),
         body_line=int(data["body_line"]),
+        external_tables=tuple((int(line), str(name)) for line, name in data["external"]),
     )
 
 
@@ -91,11 +93,22 @@ def _encode_item(item: Item) -> list[Any]:
         item.path,
         item.source,
         item.lines,
+        item.table,
     ]
 
 
 def _decode_item(data: list[Any]) -> Item:
-    list_name, item_id, fields, line, doc_id, path, source, lines = data
+    list_name, item_id, fields, line, doc_id, path, source, lines, table = data
     if not isinstance(fields, dict) or not isinstance(lines, dict):
         raise TypeError("item fields are not a mapping")
-    return Item(str(list_name), item_id, fields, int(line), doc_id, str(path), str(source), lines)
+    return Item(
+        str(list_name),
+        item_id,
+        fields,
+        int(line),
+        doc_id,
+        str(path),
+        str(source),
+        lines,
+        int(table),
+    )

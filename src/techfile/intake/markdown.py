@@ -18,6 +18,7 @@ class Table:
     line: int  # file line of the header row
     headers: tuple[str, ...]
     rows: tuple[tuple[int, tuple[str, ...]], ...]  # (file line, raw cell texts)
+    path: str | None = None  # the file the rows are in, when not the document (a CSV file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,7 @@ class Body:
     headings: tuple[tuple[int, str, int], ...] = ()  # (level, text, file line)
     tables: tuple[Table, ...] = ()
     links: tuple[tuple[str, int], ...] = field(default=())  # (target, file line)
+    external_tables: tuple[tuple[int, str], ...] = ()  # MyST csv-table directives: (line, file)
 
 
 @functools.cache
@@ -74,6 +76,7 @@ def _collect(tokens: list[Any], line_map: list[int]) -> Body:
     headings: list[tuple[int, str, int]] = []
     tables: list[Table] = []
     links: list[tuple[str, int]] = []
+    external: list[tuple[int, str]] = []
     index = 0
     while index < len(tokens):
         token = tokens[index]
@@ -83,12 +86,25 @@ def _collect(tokens: list[Any], line_map: list[int]) -> Body:
             table, index = _table(tokens, index, file_line)
             tables.append(table)
             continue
+        elif token.type == "fence" and token.info.strip().startswith("{csv-table}"):
+            source = _csv_table_file(token.content)
+            if source:
+                external.append((file_line(token), source))
         elif token.type == "inline" and token.children:
             for child in token.children:
                 if child.type == "link_open":
                     links.append((str(child.attrs.get("href", "")), file_line(token)))
         index += 1
-    return Body(tuple(headings), tuple(tables), tuple(links))
+    return Body(tuple(headings), tuple(tables), tuple(links), tuple(external))
+
+
+def _csv_table_file(content: str) -> str | None:
+    """The `:file:` (or `file:` in a `---` block) option of a MyST csv-table directive."""
+    for line in content.split("\n"):
+        match = re.match(r"\s*:?file:?\s*:?\s*(\S+)\s*$", line)
+        if match and not line.strip().startswith("---"):
+            return match.group(1)
+    return None
 
 
 def _table(tokens: list[Any], start: int, file_line: Any) -> tuple[Table, int]:

@@ -20,7 +20,13 @@ from techfile.intake.text import decode
 from techfile.intake.values import NodeTyper, Typed, ValueAliases, dotted
 from techfile.intake.yamltree import Limits, Node, TreeError, build_tree
 from techfile.model.document import Document
-from techfile.model.items import ItemList, bind_tables, front_matter_items, table_items
+from techfile.model.items import (
+    ItemList,
+    bind_tables,
+    front_matter_items,
+    merge_by_id,
+    table_items,
+)
 from techfile.model.registry import (
     DocType,
     TypeRegistry,
@@ -105,6 +111,7 @@ class _FileParser:
             headings=body.headings,
             links=body.links,
             body_line=split.body_line,
+            external_tables=body.external_tables,
         )
         if doc_type is not None:
             self._items(document, doc_type, body, directives)
@@ -240,6 +247,8 @@ class _FileParser:
                 self.path,
             )
             document.items.setdefault(binding.list_name, []).extend(items)
+        for name, listed in document.items.items():
+            document.items[name] = merge_by_id(listed)
 
     def _validate(self, document: Document, doc_type: DocType) -> None:
         instance = dict(document.meta)

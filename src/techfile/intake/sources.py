@@ -52,6 +52,13 @@ class WorkTree:
             return too_large(len(data), self.max_size)
         return data
 
+    def read_path(self, path: str) -> bytes | Diagnostic:
+        """Any file under the root by relative path (data files items come from)."""
+        absolute = (self.root / path).resolve()
+        if not absolute.is_relative_to(self.root.resolve()):
+            return unreadable(f"{path} is outside the technical file")
+        return self.read(Entry(path, None, absolute))
+
 
 def _entry(candidate: Candidate) -> Entry:
     return Entry(candidate.path, None, candidate.absolute, candidate.problem)
@@ -87,6 +94,16 @@ class GitTree:
         data = self._blobs.get(entry.key or "")
         if data is None:
             return unreadable("git could not read the staged content")
+        if len(data) > self.max_size:
+            return too_large(len(data), self.max_size)
+        return data
+
+    def read_path(self, path: str) -> bytes | Diagnostic:
+        spec = f":{path}" if self.treeish is None else f"{self.treeish}:{path}"
+        try:
+            data = git(self.root, "cat-file", "blob", spec)
+        except GitError:
+            return unreadable(f"{path} is not in git")
         if len(data) > self.max_size:
             return too_large(len(data), self.max_size)
         return data

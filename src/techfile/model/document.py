@@ -21,6 +21,7 @@ class Item:
     path: str
     source: str  # "front-matter" | "table"
     lines: dict[str, int] = field(default_factory=dict)  # field name -> line, when known
+    table: int = 0  # line of the table the item came from (0: front-matter)
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.fields.get(name, default)
@@ -47,6 +48,7 @@ class Document:
     headings: tuple[tuple[int, str, int], ...] = ()
     links: tuple[tuple[str, int], ...] = ()
     body_line: int = 1
+    external_tables: tuple[tuple[int, str], ...] = ()  # (line, file) of csv-table directives
 
     @property
     def status(self) -> str | None:

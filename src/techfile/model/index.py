@@ -34,6 +34,7 @@ class Reference:
     value: str
     kind: str  # document | item | any
     line: int
+    lists: tuple[str, ...] = ()  # the item lists the field points into
 
 
 class Index:
@@ -42,7 +43,9 @@ class Index:
         self.by_path = {d.path: d for d in self.documents}
         self.by_id: dict[str, list[Document]] = defaultdict(list)
         self.items_by_id: dict[str, list[Item]] = defaultdict(list)
-        self.local_items: dict[str, dict[str, Item]] = {}  # path -> item id -> first item
+        # path -> list name -> item id -> first item: ids are numbered per list in many
+        # real files (risk 1 and control 1 in one document)
+        self.local_items: dict[str, dict[str, dict[str, Item]]] = {}
         for document in self.documents:
             if document.id is not None:
                 self.by_id[document.id].append(document)
@@ -50,7 +53,7 @@ class Index:
             for item in document.all_items():
                 if item.id is not None:
                     self.items_by_id[item.id].append(item)
-                    local.setdefault(item.id, item)
+                    local.setdefault(item.list_name, {}).setdefault(item.id, item)
 
     def document(self, doc_id: str) -> Document | None:
         found = self.by_id.get(doc_id)
@@ -59,7 +62,11 @@ class Index:
     def of_type(self, *types: str) -> list[Document]:
         return [d for d in self.documents if d.active and d.type in types]
 
-    def resolve(self, value: str, source: Document, kind: str = "any") -> Resolution:
+    def resolve(
+        self, value: str, source: Document, kind: str = "any", lists: tuple[str, ...] = ()
+    ) -> Resolution:
+        """Resolve a reference. `lists` names the item lists the field points into (from the
+        schema's x-techfile-list); they are preferred where an id exists in several lists."""
         text = value.strip()
         link = _LINK.match(text)
         target = link.group("target") if link else None
@@ -75,9 +82,9 @@ class Index:
             doc_id, _, item_id = text.rpartition(":")
             owner = self.by_id.get(doc_id)
             if owner:
-                return self._item_in(owner[0], item_id)
+                return self._item_in(owner[0], item_id, lists)
         if kind in ("item", "any"):
-            return self._item_anywhere(text, source)
+            return self._item_anywhere(text, source, lists)
         return Resolution(problem="dangling")
 
     def _resolve_link(self, target: str, source: Document) -> Resolution:
@@ -98,17 +105,27 @@ class Index:
                 return Resolution(document=document, item=item)
         return Resolution(document=document)  # an anchor to a heading names the document
 
-    def _item_in(self, document: Document, item_id: str) -> Resolution:
-        item = self.local_items.get(document.path, {}).get(item_id)
+    def _local(self, document: Document, item_id: str, lists: tuple[str, ...]) -> Item | None:
+        by_list = self.local_items.get(document.path, {})
+        for name in (*lists, *sorted(by_list)):
+            item = by_list.get(name, {}).get(item_id)
+            if item is not None:
+                return item
+        return None
+
+    def _item_in(self, document: Document, item_id: str, lists: tuple[str, ...]) -> Resolution:
+        item = self._local(document, item_id, lists)
         if item is None:
             return Resolution(problem="dangling")
         return Resolution(document=document, item=item)
 
-    def _item_anywhere(self, item_id: str, source: Document) -> Resolution:
-        local = self.local_items.get(source.path, {}).get(item_id)
+    def _item_anywhere(self, item_id: str, source: Document, lists: tuple[str, ...]) -> Resolution:
+        local = self._local(source, item_id, lists)
         if local is not None:
             return Resolution(document=source, item=local)
         found = self.items_by_id.get(item_id, [])
+        if lists and any(i.list_name in lists for i in found):
+            found = [i for i in found if i.list_name in lists]
         owners = sorted({i.doc_id or i.path for i in found})
         if len(owners) == 1:
             item = found[0]
@@ -116,6 +133,16 @@ class Index:
         if len(owners) > 1:
             return Resolution(problem="ambiguous", candidates=tuple(owners))
         return Resolution(problem="dangling")
+
+    def resolve_field(self, document: Document, item: Item, field: str) -> list[Resolution]:
+        """Resolve every reference in one field of an item, as the type's schema declares it
+        (kind and target lists), so rules never guess where an id points."""
+        if document.type is None or field not in item.fields:
+            return []
+        schema = flattened(f"types/{document.type}.schema.json")
+        inner = item_schema(property_schema(schema, item.list_name))
+        found = walk_refs(item.fields[field], property_schema(inner, field), (field,))
+        return [self.resolve(text, document, kind, lists) for _, text, kind, lists in found]
 
     def references(self, document: Document) -> Iterator[Reference]:
         """Every value in a reference field of the document and its items."""
@@ -125,27 +152,33 @@ class Index:
         for key, value in document.meta.items():
             if key in document.items:
                 continue
-            for path, text, kind in walk_refs(value, property_schema(schema, key), (key,)):
-                yield Reference(document, None, _field(path), text, kind, document.line_of(*path))
+            for path, text, kind, lists in walk_refs(value, property_schema(schema, key), (key,)):
+                yield Reference(
+                    document, None, _field(path), text, kind, document.line_of(*path), lists
+                )
         for list_name, items in document.items.items():
             inner = item_schema(property_schema(schema, list_name))
             for index, item in enumerate(items):
                 for key, value in item.fields.items():
-                    for path, text, kind in walk_refs(value, property_schema(inner, key), (key,)):
+                    field_schema = property_schema(inner, key)
+                    for path, text, kind, lists in walk_refs(value, field_schema, (key,)):
                         line = item.lines.get(key, item.line)
                         if item.source == "front-matter":
                             line = document.line_of(list_name, index, *path)
-                        yield Reference(document, item, _field(path), text, kind, line)
+                        yield Reference(document, item, _field(path), text, kind, line, lists)
 
 
 def walk_refs(
     value: Any, schema: Schema, path: tuple[str | int, ...]
-) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
-    """(path, text, kind) for each string under `value` that its schema marks as a reference."""
+) -> Iterator[tuple[tuple[str | int, ...], str, str, tuple[str, ...]]]:
+    """(path, text, kind, target lists) for each string under `value` that its schema marks
+    as a reference."""
     if isinstance(value, str):
-        kind = branch_for(schema, "string").get("x-techfile-ref") or schema.get("x-techfile-ref")
+        string = branch_for(schema, "string")
+        kind = string.get("x-techfile-ref") or schema.get("x-techfile-ref")
         if kind:
-            yield path, value, str(kind)
+            lists = string.get("x-techfile-list") or schema.get("x-techfile-list") or ()
+            yield path, value, str(kind), tuple(lists)
         return
     if isinstance(value, list):
         inner = item_schema(schema)

@@ -75,15 +75,39 @@ def bind_tables(
     for item_list in lists:
         if item_list.name in marked or item_list.name in given_in_front_matter:
             continue
+        signature: list[str] | None = None
         for index, table in enumerate(tables):
             if index in used:
                 continue
-            fields = set(header_fields(table.headers, item_list.name, columns))
-            if set(item_list.required_columns) <= fields:
+            fields = header_fields(table.headers, item_list.name, columns)
+            first = signature is None and set(item_list.required_columns) <= set(fields)
+            if first or fields == signature:
+                # the first covering table, and the tables after it with the same columns
+                # (a checklist split into one table per chapter)
+                signature = fields
                 used.add(index)
                 bound.append(BoundTable(item_list.name, table))
-                break
     return bound, problems
+
+
+def merge_by_id(items: list[Item]) -> list[Item]:
+    """Rows of different tables with the same id describe one item (e.g. a risk's estimate
+    before and after controls in separate tables): later tables add to earlier rows.
+    Repeats inside one table stay separate, so duplicate ids are still reported."""
+    merged: list[Item] = []
+    first_seen: dict[str, tuple[Item, tuple[str, int]]] = {}
+    for item in items:
+        earlier = first_seen.get(item.id) if item.id is not None else None
+        if earlier is not None and earlier[1] != (item.path, item.table):
+            target = earlier[0]
+            target.fields.update(item.fields)
+            for name in item.fields:
+                target.lines.setdefault(name, item.line)
+            continue
+        if item.id is not None and earlier is None:
+            first_seen[item.id] = (item, (item.path, item.table))
+        merged.append(item)
+    return merged
 
 
 def header_fields(
@@ -138,9 +162,10 @@ def table_items(
             values,
             line,
             doc_id,
-            path,
+            bound.table.path or path,
             "table",
             {name: line for name in values},
+            bound.table.line,
         )
 
 

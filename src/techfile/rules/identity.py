@@ -30,17 +30,18 @@ def duplicate_ids(ctx: Context) -> Iterator[Finding]:
 
 
 def _duplicate_items(ctx: Context, document: Document) -> Iterator[Finding]:
-    seen: dict[str, Item] = {}
+    seen: dict[tuple[str, str], Item] = {}
     for item in document.all_items():
         if item.id is None:
             continue
-        first = seen.setdefault(item.id, item)
+        first = seen.setdefault((item.list_name, item.id), item)
         if first is item:
             continue
         yield ctx.finding(
             "ID001",
-            f"{document.label()} has two entries with the id {item.id} (lines {first.line} and "
-            f"{item.line}); references to {item.id} cannot tell them apart",
+            f"{document.label()} has two {item.list_name} with the id {item.id} ("
+            f"{_place(first, document)} and {_place(item, document)}); references to {item.id} "
+            "cannot tell them apart",
             item.location,
             key=(item.id, str(item.list_name)),
             related=(first.location,),
@@ -52,7 +53,7 @@ def unresolved_references(ctx: Context) -> Iterator[Finding]:
     known = _known_ids(ctx)
     for document in ctx.documents:
         for ref in ctx.index.references(document):
-            resolution = ctx.index.resolve(ref.value, document, ref.kind)
+            resolution = ctx.index.resolve(ref.value, document, ref.kind, ref.lists)
             location = Location(
                 document.path, ref.line, 0, document.id, ref.item.id if ref.item else None
             )
@@ -76,6 +77,11 @@ def unresolved_references(ctx: Context) -> Iterator[Finding]:
                     location,
                     key=(ref.field, ref.value.strip()),
                 )
+
+
+def _place(item: Item, document: Document) -> str:
+    where = "" if item.path == document.path else f"{item.path} "
+    return f"{where}line {item.line}"
 
 
 def _known_ids(ctx: Context) -> list[str]:

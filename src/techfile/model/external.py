@@ -1,0 +1,202 @@
+"""Items kept outside the Markdown: CSV files pulled in by MyST `{csv-table}` directives,
+and YAML/JSON/CSV data files named by `[[items-from]]` in the configuration.
+
+Rows keep their own file and line, so a finding about a CSV row points at the CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import posixpath
+from collections.abc import Callable
+from typing import Any
+
+from techfile.intake.diagnostics import Diagnostic
+from techfile.intake.discover import matches
+from techfile.intake.markdown import Table
+from techfile.intake.parse import ParsedFile, ParseSettings
+from techfile.intake.values import NodeTyper
+from techfile.intake.yamltree import TreeError, build_tree
+from techfile.model.document import Document, Item
+from techfile.model.items import (
+    ItemList,
+    bind_tables,
+    front_matter_items,
+    merge_by_id,
+    table_items,
+)
+from techfile.model.registry import column_aliases
+from techfile.model.schemas import flattened, item_lists, property_schema
+
+Reader = Callable[[str], "bytes | Diagnostic"]
+
+
+def attach_external(
+    parsed: list[ParsedFile],
+    items_from: list[dict[str, Any]],
+    settings: ParseSettings,
+    read: Reader,
+) -> None:
+    for file in parsed:
+        document = file.document
+        if document is None or document.type is None:
+            continue
+        sources = [(line, _join(document.path, name)) for line, name in document.external_tables]
+        wanted = [e for e in items_from if matches(document.path, (str(e["document"]),))]
+        if not sources and not wanted:
+            continue
+        lists = _lists(document.type)
+        for line, path in sources:
+            _attach_csv(file, document, lists, settings, read, path, line, None)
+        for entry in wanted:
+            named = str(entry["file"])
+            relative_to_document = named.startswith(("./", "../"))
+            path = (
+                _join(document.path, named) if relative_to_document else posixpath.normpath(named)
+            )
+            name = str(entry["list"])
+            if name not in lists:
+                file.diagnostics.append(
+                    _problem(
+                        f"[[items-from]] names the list `{name}`, which "
+                        f"a {document.type} does not have",
+                        0,
+                    )
+                )
+            elif path.endswith((".csv", ".tsv")):
+                own_columns = tuple(
+                    (name, header, target)
+                    for header, target in sorted(dict(entry.get("columns", {})).items())
+                )
+                _attach_csv(file, document, lists, settings, read, path, 0, name, own_columns)
+            else:
+                _attach_data(file, document, lists[name], settings, read, path, entry.get("key"))
+        for name, items in document.items.items():
+            document.items[name] = merge_by_id(items)
+
+
+def _lists(type_name: str) -> dict[str, ItemList]:
+    schema = flattened(f"types/{type_name}.schema.json")
+    return {
+        name: ItemList(
+            name,
+            item_schema,
+            tuple(opts.get("required-columns", ("id",))),
+            str(opts.get("id-field", "id")),
+        )
+        for name, item_schema, opts in item_lists(schema)
+    }
+
+
+def _join(document_path: str, name: str) -> str:
+    return posixpath.normpath(posixpath.join(posixpath.dirname(document_path), name))
+
+
+def _attach_csv(
+    file: ParsedFile,
+    document: Document,
+    lists: dict[str, ItemList],
+    settings: ParseSettings,
+    read: Reader,
+    path: str,
+    line: int,
+    forced: str | None,
+    own_columns: tuple[tuple[str, str, str], ...] = (),
+) -> None:
+    data = read(path)
+    if isinstance(data, Diagnostic):
+        file.diagnostics.append(
+            _problem(f"the table file {path} cannot be read: {data.message}", line)
+        )
+        return
+    text = data.decode("utf-8-sig", errors="replace")
+    dialect = "excel-tab" if path.endswith(".tsv") else "excel"
+    rows = list(csv.reader(io.StringIO(text), dialect=dialect))
+    if not rows:
+        return
+    table = Table(
+        1,
+        tuple(rows[0]),
+        tuple(
+            (number, tuple(row))
+            for number, row in enumerate(rows[1:], start=2)
+            if any(cell.strip() for cell in row)
+        ),
+        path,
+    )
+    columns = column_aliases((*settings.column_aliases, *own_columns))
+    if forced is not None:
+        from techfile.model.items import BoundTable
+
+        bound = [BoundTable(forced, table)]
+    else:
+        given = {n for n, items in document.items.items() if items}
+        bound, _ = bind_tables((table,), [], list(lists.values()), columns, given)
+    for binding in bound:
+        items = table_items(
+            binding, lists[binding.list_name], columns, settings.values, document.id, path
+        )
+        document.items.setdefault(binding.list_name, []).extend(items)
+
+
+def _attach_data(
+    file: ParsedFile,
+    document: Document,
+    item_list: ItemList,
+    settings: ParseSettings,
+    read: Reader,
+    path: str,
+    key: Any,
+) -> None:
+    data = read(path)
+    if isinstance(data, Diagnostic):
+        file.diagnostics.append(
+            _problem(
+                f"the data file {path} named by [[items-from]] cannot be read: {data.message}", 0
+            )
+        )
+        return
+    try:
+        root = build_tree(data.decode("utf-8-sig", errors="replace"), settings.limits)
+    except TreeError as problem:
+        file.diagnostics.append(_problem(f"{path}:{problem.line}: {problem.message}", 0))
+        return
+    wrapper = {
+        "type": "object",
+        "properties": {item_list.name: {"type": "array", "items": item_list.schema}},
+    }
+    if key is not None and root is not None and root.kind == "map":
+        schema: dict[str, Any] = {
+            "type": "object",
+            "properties": {str(key): property_schema(wrapper, item_list.name)},
+        }
+        typed = NodeTyper(settings.values, 0).run(root, schema)
+        entries = typed.value.get(str(key)) if isinstance(typed.value, dict) else None
+        prefix: tuple[str | int, ...] = (str(key),)
+    elif root is not None and root.kind == "seq":
+        typed = NodeTyper(settings.values, 0).run(root, property_schema(wrapper, item_list.name))
+        entries = typed.value
+        prefix = ()
+    else:
+        entries, prefix = None, ()
+    if not isinstance(entries, list):
+        file.diagnostics.append(
+            _problem(
+                f"{path} holds no list of {item_list.name}" + (f" under `{key}`" if key else ""), 0
+            )
+        )
+        return
+    lines = {
+        (item_list.name, *k[len(prefix) :]): v
+        for k, v in typed.lines.items()
+        if k[: len(prefix)] == prefix
+    }
+    items: list[Item] = list(front_matter_items(item_list, entries, lines, document.id, path))
+    for item in items:
+        item.source = "data-file"
+    document.items.setdefault(item_list.name, []).extend(items)
+
+
+def _problem(message: str, line: int) -> Diagnostic:
+    return Diagnostic("FM008", message, line, key=(message,))
