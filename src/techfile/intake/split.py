@@ -14,6 +14,9 @@ from techfile.intake.diagnostics import Diagnostic
 
 _OPEN = re.compile(r"---[ \t]*")
 _CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*")
+_KEY_LINE = re.compile(r"[A-Za-z_][\w-]*:(?:[ \t]|$)")
+_YAML_CONTINUATION = re.compile(r"(?:[ \t]+\S|-[ \t]|#|$)")
+MAX_HEADERLESS_LINES = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +32,7 @@ def split_front_matter(text: str) -> Split:
     first_end = text.find("\n")
     first = text if first_end < 0 else text[:first_end]
     if not _OPEN.fullmatch(first):
-        return Split(None, 0, text, 1)
+        return _headerless(text)
     lines = text.split("\n")
     for index in range(1, len(lines)):
         if _CLOSE.fullmatch(lines[index]):
@@ -48,3 +51,31 @@ def split_front_matter(text: str) -> Split:
             line=1,
         ),
     )
+
+
+def _headerless(text: str) -> Split:
+    """Front-matter written without its opening `---` (as strongdm comply does): key lines
+    from line 1 up to a `---` line. Anything else is a body without front-matter."""
+    lines = text.split("\n", MAX_HEADERLESS_LINES + 1)[:MAX_HEADERLESS_LINES]
+    if not lines or not _KEY_LINE.match(lines[0]):
+        return Split(None, 0, text, 1)
+    for index, line in enumerate(lines):
+        if _OPEN.fullmatch(line):
+            parts = text.split("\n", index + 1)
+            body = parts[index + 1] if len(parts) > index + 1 else ""
+            return Split(
+                "\n".join(lines[:index]),
+                1,
+                body,
+                index + 2,
+                Diagnostic(
+                    "FM013",
+                    "the front-matter has no opening `---` on line 1; techfile read lines "
+                    f"1-{index} as front-matter, but most tools will not: add `---` as the "
+                    "first line",
+                    line=1,
+                ),
+            )
+        if not (_KEY_LINE.match(line) or _YAML_CONTINUATION.match(line)):
+            return Split(None, 0, text, 1)
+    return Split(None, 0, text, 1)
