@@ -86,10 +86,11 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
     pages = load_pages()
     profile = options.profile or config.get("profile", "default")
     selected = selected_codes(
-        {code for code, page in pages.items() if page.in_profile(profile)},
+        pages,
         options.select or config.get("select", ()),
         options.ignore or config.get("ignore", ()),
         (*config.get("extend-select", ()), *options.extend_select),
+        {code for code, page in pages.items() if not page.in_profile(profile)},
     )
     as_of = config.as_of(options.as_of)
     if not options.allow_shallow and any("git-history" in pages[c].requires for c in selected):

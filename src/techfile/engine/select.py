@@ -14,8 +14,12 @@ def selected_codes(
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     extend_select: Iterable[str] = (),
+    off_by_default: Iterable[str] = (),
 ) -> set[str]:
+    """Codes to run. `off_by_default` codes (rules of another profile) run only when a
+    selector names them explicitly, never through `ALL`."""
     codes = sorted(all_codes)
+    dormant = set(off_by_default)
     select = [s.strip().upper() for s in select if s.strip()] or ["ALL"]
     ignore = [s.strip().upper() for s in ignore if s.strip()]
     extend = [s.strip().upper() for s in extend_select if s.strip()]
@@ -24,7 +28,10 @@ def selected_codes(
             raise SelectionError(f"{selector!r} matches no techfile rule (see `techfile rules`)")
     chosen: set[str] = set()
     for code in codes:
-        best_on = max((_length(s) for s in (*select, *extend) if _matches(code, s)), default=-1)
+        selectors = (*select, *extend)
+        if code in dormant:
+            selectors = tuple(s for s in selectors if s != "ALL")
+        best_on = max((_length(s) for s in selectors if _matches(code, s)), default=-1)
         best_off = max((_length(s) for s in ignore if _matches(code, s)), default=-1)
         if best_on > best_off:
             chosen.add(code)

@@ -11,6 +11,29 @@ from techfile.intake.directives import fenced_lines
 
 _STANDALONE_DIRECTIVE = re.compile(r"\s*<!--\s*techfile:.*-->\s*")
 _ATX_H1 = re.compile(r" {0,3}#[ \t]+(.+?)[ \t#]*")
+_PLACEHOLDER = re.compile(r"\b(?:TODO|TBD|TBC|FIXME|XXX)\b|\{\{[^}]*\}\}")
+
+
+def placeholders(body: str, body_line: int) -> tuple[tuple[int, str], ...]:
+    """Unfinished-work markers outside code fences: TODO, TBD, TBC, FIXME, XXX, {{ ... }}."""
+    if (
+        "TODO" not in body
+        and "TB" not in body
+        and "{{" not in body
+        and "FIXME" not in body
+        and "XXX" not in body
+    ):
+        return ()
+    lines = body.split("\n")
+    skipped = fenced_lines(lines)
+    found = []
+    for index, line in enumerate(lines):
+        if index in skipped:
+            continue
+        match = _PLACEHOLDER.search(line)
+        if match:
+            found.append((body_line + index, match.group(0)))
+    return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)

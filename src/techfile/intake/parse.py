@@ -14,7 +14,7 @@ from typing import Any
 from techfile.intake.diagnostics import Diagnostic
 from techfile.intake.directives import Directive, find_directives
 from techfile.intake.discover import matches
-from techfile.intake.markdown import Body, first_h1, parse_body
+from techfile.intake.markdown import Body, first_h1, parse_body, placeholders
 from techfile.intake.split import split_front_matter
 from techfile.intake.text import decode
 from techfile.intake.values import NodeTyper, Typed, ValueAliases, dotted
@@ -112,6 +112,7 @@ class _FileParser:
             links=body.links,
             body_line=split.body_line,
             external_tables=body.external_tables,
+            placeholders=placeholders(split.body, split.body_line) if doc_type else (),
         )
         if doc_type is not None:
             self._items(document, doc_type, body, directives)

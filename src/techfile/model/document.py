@@ -49,6 +49,7 @@ class Document:
     links: tuple[tuple[str, int], ...] = ()
     body_line: int = 1
     external_tables: tuple[tuple[int, str], ...] = ()  # (line, file) of csv-table directives
+    placeholders: tuple[tuple[int, str], ...] = ()  # (line, text) of TODO/TBD/{{ }} markers
 
     @property
     def status(self) -> str | None:

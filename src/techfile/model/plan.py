@@ -31,13 +31,13 @@ _AXIS_WORDS = {
     "probability": ("probability", "likelihood", "occurrence", "frequency"),
     "exploitability": ("exploitability",),
 }
-_RISK_LEVEL_HEADERS = ("risk level", "risk category", "risk class", "risk index", "risk")
+_RISK_LEVEL_HEADERS = ("risk level", "risk levels", "risk category", "risk class", "risk index")
 _ID_AND_NAME = re.compile(
     r"^(?P<id>[A-Za-z]{0,3}\s?\d+)\s*(?:[:=\u2013\u2014-]\s*|\.\s+|\(\s*|\s+)(?P<name>[^()]+?)\)?$"
 )
 _ID_DIGITS = re.compile(r"^[a-z]{0,3}\s?(\d+)$")
 _NON_ESTIMABLE_HEADING = re.compile(
-    r"cannot\s+be\s+estimated|non[-\s]?estimable|not\s+estimable|cannot\s+be\s+estimated",
+    r"cannot\s+be\s+estimated|non[-\s]?estimable|not\s+estimable",
     re.IGNORECASE,
 )
 
@@ -446,13 +446,16 @@ def _cell_verdict(text: str, aliases: ValueAliases, risk_levels: dict[str, str])
     return risk_levels.get(_norm(text))
 
 
+def _mostly_verdicts(cells: list[str], aliases: ValueAliases, risk_levels: dict[str, str]) -> bool:
+    filled = [c for c in cells if _norm(c)]
+    verdicts = sum(1 for c in filled if _cell_verdict(c, aliases, risk_levels) is not None)
+    return bool(filled) and verdicts * 5 >= len(filled) * 3
+
+
 def _is_matrix(table: Table, aliases: ValueAliases, risk_levels: dict[str, str]) -> bool:
     """Most cells right of the first column are verdicts or risk levels."""
     cells = [c for _, row in table.rows for c in row[1:] if _norm(c)]
-    if len(cells) < 4:
-        return False
-    verdicts = sum(1 for c in cells if _cell_verdict(c, aliases, risk_levels) is not None)
-    return verdicts * 5 >= len(cells) * 3
+    return len(cells) >= 4 and _mostly_verdicts(cells, aliases, risk_levels)
 
 
 def _level_tables(
@@ -503,15 +506,29 @@ def _table_matrix(
             return scales, {}, []
         column_axis = "severity" if row_axis == "probability" else "probability"
         header_index = 0
-        columns = [lv for c in table.headers[1:] if (lv := _level_from_cell(c)) is not None]
+        columns = [
+            lv
+            for j, c in enumerate(table.headers[1:], start=1)
+            if _mostly_verdicts(
+                [cells[j] for cells in rows[1:] if len(cells) > j], aliases, risk_levels
+            )
+            and (lv := _level_from_cell(c)) is not None
+        ]
         firsts = [_level_from_cell(cells[0]) for cells in rows[1:] if cells]
         result[column_axis] = result[column_axis] or Scale(column_axis, tuple(columns))
         result[row_axis] = result[row_axis] or Scale(
             row_axis, tuple(lv for lv in firsts if lv is not None)
         )
     row_axis = "probability" if column_axis == "severity" else "severity"
-    column_scale, row_scale = result[column_axis], result[row_axis]
     header = rows[header_index]
+    if not result[row_axis]:
+        firsts = [
+            _level_from_cell(cells[0])
+            for position, cells in enumerate(rows)
+            if position != header_index and cells and _norm(cells[0])
+        ]
+        result[row_axis] = Scale(row_axis, tuple(lv for lv in firsts if lv is not None))
+    column_scale, row_scale = result[column_axis], result[row_axis]
     matrix: dict[tuple[str, str], str] = {}
     for position, cells in enumerate(rows):
         if position == header_index or not cells:

@@ -50,6 +50,7 @@ def registered() -> list[RuleSpec]:
         lifecycle,
         risk,
         standards,
+        submission,
         supply_chain,
     )
 
