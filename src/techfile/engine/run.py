@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from techfile.config import Config, ConfigError
+from techfile.config import Config, ConfigError, git_toplevel
 from techfile.engine import changes, suppress
 from techfile.engine.baseline import apply_baseline, read_baseline
 from techfile.engine.load import Source, load_files, settings_key
@@ -55,6 +55,11 @@ class RunResult:
     documents: int = 0
     notices: list[str] = field(default_factory=list)
     baseline_gone: int = 0
+    repo_prefix: str = ""  # the root's path inside its git repository ("" at the top)
+
+    def repo_path(self, path: str) -> str:
+        """A root-relative path as the repository sees it (for SARIF and annotations)."""
+        return f"{self.repo_prefix}/{path}" if self.repo_prefix else path
 
 
 def parse_settings(config: Config) -> ParseSettings:
@@ -77,8 +82,13 @@ def parse_settings(config: Config) -> ParseSettings:
 
 def run(config: Config, options: RunOptions) -> RunResult:
     if options.pre_commit or options.changed_since:
-        return changes.run_on_changes(config, options, evaluate)
-    return evaluate(config, options, WorkTree(config.root, config.max_file_size))
+        result = changes.run_on_changes(config, options, evaluate)
+    else:
+        result = evaluate(config, options, WorkTree(config.root, config.max_file_size))
+    top = git_toplevel(config.root)
+    if top is not None and top != config.root.resolve():
+        result.repo_prefix = config.root.resolve().relative_to(top).as_posix()
+    return result
 
 
 def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:

@@ -1,10 +1,15 @@
-"""GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`."""
+"""GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`.
+
+GitHub shows at most 10 error and 10 warning annotations per step, so errors come first,
+each level stops at that limit, and a last notice says how many more findings exist.
+"""
 
 from __future__ import annotations
 
 from techfile.engine.run import RunResult
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
+SHOWN_PER_LEVEL = 10
 
 
 def escape_data(text: str) -> str:
@@ -17,14 +22,25 @@ def escape_property(text: str) -> str:
 
 def render(result: RunResult) -> str:
     lines = []
-    for finding in result.findings:
+    shown: dict[str, int] = {}
+    hidden = 0
+    for finding in sorted(result.findings, key=lambda f: (-f.severity, f.sort_key())):
+        level = LEVELS[finding.severity.label]
+        shown[level] = shown.get(level, 0) + 1
+        if shown[level] > SHOWN_PER_LEVEL:
+            hidden += 1
+            continue
         loc = finding.location
-        properties = [f"file={escape_property(loc.path)}"]
+        properties = [f"file={escape_property(result.repo_path(loc.path))}"]
         if loc.line:
             properties.append(f"line={loc.line}")
         if loc.column:
             properties.append(f"col={loc.column}")
         properties.append(f"title={escape_property(f'techfile ({finding.code})')}")
-        level = LEVELS[finding.severity.label]
         lines.append(f"::{level} {','.join(properties)}::{escape_data(finding.message)}")
+    if hidden:
+        lines.append(
+            f"::notice title=techfile::{hidden} more finding(s) are not shown as annotations "
+            "(GitHub shows 10 per level); see the job summary or the SARIF report"
+        )
     return "".join(line + "\n" for line in lines)

@@ -16,7 +16,10 @@ def render(result: RunResult) -> str:
             "check_name": f.code,
             "fingerprint": f.fingerprint,
             "severity": SEVERITIES[f.severity.label],
-            "location": {"path": f.location.path, "lines": {"begin": f.location.line or 1}},
+            "location": {
+                "path": result.repo_path(f.location.path),
+                "lines": {"begin": f.location.line or 1},
+            },
         }
         for f in result.findings
     ]

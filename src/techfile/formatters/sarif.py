@@ -7,6 +7,7 @@ would show them as open alerts; `techfile waivers` lists them instead.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from techfile import __version__
@@ -32,9 +33,9 @@ def render(result: RunResult) -> str:
                 "rules": [_rule(result.pages[code]) for code in codes],
             }
         },
-        "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "technical file root"}}},
+        "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "repository root"}}},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, rule_index) for f in result.findings],
+        "results": [_result(f, rule_index, result.repo_path) for f in result.findings],
     }
     sarif = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
@@ -52,28 +53,31 @@ def _rule(page: RulePage) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+def _result(
+    finding: Finding, rule_index: dict[str, int], repo_path: Callable[[str], str]
+) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "level": LEVELS[finding.severity.label],
         "message": {"text": finding.message},
-        "locations": [_location(finding.location)],
+        "locations": [_location(finding.location, repo_path)],
         "partialFingerprints": {"techfile/v1": finding.fingerprint},
     }
     if finding.code in rule_index:
         result["ruleIndex"] = rule_index[finding.code]
     if finding.related:
         result["relatedLocations"] = [
-            {"id": position, **_location(loc)} for position, loc in enumerate(finding.related)
+            {"id": position, **_location(loc, repo_path)}
+            for position, loc in enumerate(finding.related)
         ]
     if finding.clause:
         result["properties"] = {"clause": finding.clause}
     return result
 
 
-def _location(location: Location) -> dict[str, Any]:
+def _location(location: Location, repo_path: Callable[[str], str]) -> dict[str, Any]:
     physical: dict[str, Any] = {
-        "artifactLocation": {"uri": _uri(location.path), "uriBaseId": "%SRCROOT%"}
+        "artifactLocation": {"uri": _uri(repo_path(location.path)), "uriBaseId": "%SRCROOT%"}
     }
     if location.line > 0:
         region: dict[str, Any] = {"startLine": location.line}

@@ -1,3 +1,965 @@
-"""Rules of the lifecycle family (see checks/ for each rule's page)."""
+"""SDL: is there evidence of the secure development lifecycle of EN IEC 81001-5-1:2022, and do
+the security tests, mitigations and IT requirements hold together?
+
+The activities SDL001 requires, the words the rules read and the parts of the minimum IT
+requirements live in `data/lifecycle.yaml`; clause numbers come from there and from the rule
+pages, never from this module.
+"""
 
 from __future__ import annotations
+
+import calendar
+import datetime
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from techfile.model.clauses import Clause, ClauseRef
+from techfile.model.document import INACTIVE_STATUSES, Document, Item
+from techfile.model.evidence import Citation, citations
+from techfile.model.finding import Finding, Location, Severity
+from techfile.model.registry import load_data, type_registry
+from techfile.rules.base import Context, rule
+
+RELIANCE = ("environment", "operator", "user")  # implemented_by values outside the product
+TEST_TYPES = ("test-report", "security-test-report")
+SUGGESTIONS = 2  # at most this many likely files are named in one SDL001 message
+
+
+# --- the data file -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: str
+    name: str
+    clauses: tuple[str, ...]
+    types: tuple[str, ...]
+    test_types: tuple[str, ...]
+    also_in: tuple[str, ...]
+    hints: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ItRequirement:
+    field: str
+    name: str
+    headings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LifecycleData:
+    standard: str
+    activities: tuple[Activity, ...]
+    applies_when_types: tuple[str, ...]
+    failing_results: frozenset[str]
+    it_requirements: tuple[ItRequirement, ...]
+
+    def activity(self, activity_id: str) -> Activity | None:
+        return next((a for a in self.activities if a.id == activity_id), None)
+
+
+@functools.cache
+def lifecycle_data() -> LifecycleData:
+    raw = load_data("lifecycle.yaml")
+    activities = tuple(
+        Activity(
+            id=str(entry["id"]),
+            name=str(entry["name"]),
+            clauses=tuple(str(c) for c in entry["clauses"]),
+            types=tuple(entry.get("types", [])),
+            test_types=tuple(_normalise(str(w)) for w in entry.get("test_types", [])),
+            also_in=tuple(entry.get("also_in", [])),
+            hints=tuple(_normalise(str(w)) for w in entry.get("hints", [])),
+        )
+        for entry in raw["activities"]
+    )
+    return LifecycleData(
+        standard=str(raw["standard"]),
+        activities=activities,
+        applies_when_types=tuple(raw.get("applies_when_types", [])),
+        failing_results=frozenset(_normalise(str(w)) for w in raw.get("failing_results", [])),
+        it_requirements=tuple(
+            ItRequirement(
+                str(entry["field"]),
+                str(entry["name"]),
+                tuple(_normalise(str(h)) for h in entry["headings"]),
+            )
+            for entry in raw["it_requirements"]
+        ),
+    )
+
+
+# --- shared helpers ------------------------------------------------------------------------
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def _normalise(text: str) -> str:
+    """Lower-case words separated by single spaces: `Pen-Test_Report` -> `pen test report`."""
+    return _NON_WORD.sub(" ", text.casefold()).strip()
+
+
+def _has_phrase(text: str, phrases: Iterable[str]) -> bool:
+    """True when one of the (normalised) phrases starts a word of the normalised text."""
+    padded = " " + _normalise(text)
+    return any(phrase and f" {phrase}" in padded for phrase in phrases)
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str) and v.strip()]
+    return []
+
+
+def _date(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _page_clause(ctx: Context, code: str, index: int = 0) -> str | None:
+    """The rule page's clause number `index`, as the registry displays it."""
+    page = ctx.pages.get(code)
+    if page is None or len(page.clauses) <= index:
+        return None
+    ref = ctx.clauses.parse(page.clauses[index])
+    return ctx.clauses.display(ref) if ref else page.clauses[index]
+
+
+def _page_clauses_text(ctx: Context, code: str) -> str:
+    page = ctx.pages.get(code)
+    return ", ".join(page.clauses) if page and page.clauses else ""
+
+
+def _is_approved(ctx: Context, document: Document) -> bool:
+    """Approved in its front-matter, or in the document register when the configuration says
+    `approval-source = "register"`."""
+    if ctx.config.get("approval-source") == "register" and document.id:
+        for register in ctx.index.of_type("document-register"):
+            for entry in register.items.get("entries", []):
+                if entry.id == document.id:
+                    status = entry.get("status")
+                    return isinstance(status, str) and status.casefold() == "approved"
+    return (document.status or "").casefold() == "approved"
+
+
+def _status_text(document: Document) -> str:
+    return f"`{document.status}`" if document.status else "not given"
+
+
+def device_name(ctx: Context) -> str | None:
+    name = ctx.device.get("name")
+    if isinstance(name, str) and name.strip():
+        return name.strip()
+    for document in ctx.index.of_type("device-description"):
+        value = _text(document.meta.get("device_name"))
+        if value:
+            return value
+    return None
+
+
+def _tested_product(document: Document) -> str | None:
+    test_object = document.meta.get("test_object")
+    return _text(test_object.get("product")) if isinstance(test_object, dict) else None
+
+
+def _same_product(product: str, device: str) -> bool:
+    a, b = _normalise(product), _normalise(device)
+    return bool(a and b) and (a == b or f" {b} " in f" {a} " or f" {a} " in f" {b} ")
+
+
+def tests_other_product(ctx: Context, document: Document) -> bool:
+    """A security test report whose test object is a product other than the device (an
+    enterprise test); False when either name is unknown."""
+    product, device = _tested_product(document), device_name(ctx)
+    return bool(product and device) and not _same_product(product or "", device or "")
+
+
+def _evidence_class(ctx: Context, document: Document) -> str | None:
+    if document.type == "security-test-report" and tests_other_product(ctx, document):
+        return "organisational"
+    return document.evidence_class
+
+
+def _label(document: Document) -> str:
+    return f"{document.label()} ({document.path})" if document.id else document.path
+
+
+def _item_name(item: Item, *fields: str) -> str:
+    for field in fields:
+        text = _text(item.get(field))
+        if text:
+            short = text if len(text) <= 70 else text[:67].rstrip() + "..."
+            return f"{item.id} ({short})"
+    return str(item.id)
+
+
+def _test_type_words(document: Document) -> str | None:
+    words = _texts(document.meta.get("test_type"))
+    return " ".join(words) if words else None
+
+
+def _is_penetration_test(document: Document) -> bool:
+    activity = lifecycle_data().activity("penetration-testing")
+    words = activity.test_types if activity else ()
+    text = _test_type_words(document) or " ".join(
+        t for t in (_text(document.meta.get("title")), document.h1) if t
+    )
+    return _has_phrase(text, words)
+
+
+# --- SDL001 -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Suggestion:
+    text: str
+    location: Location
+
+
+def _family(ctx: Context) -> str | None:
+    return ctx.clauses.family_of(lifecycle_data().standard)
+
+
+def lifecycle_applies(ctx: Context) -> bool:
+    """Whether the technical file is one of health software the standard is for."""
+    data = lifecycle_data()
+    device = ctx.device
+    if device.get("connected") is True or isinstance(device.get("software_safety_class"), str):
+        return True
+    if ctx.index.of_type(*data.applies_when_types):
+        return True
+    family = _family(ctx)
+    for document in ctx.documents:
+        for text in _texts(document.meta.get("standards")):
+            if family and ctx.clauses.family_of(text) == family:
+                return True
+    return any(c.ref.family == family for c in citations(ctx.index, ctx.clauses))
+
+
+def _within(clause: Clause | None, target: str, clauses: dict[str, Clause]) -> bool:
+    """The clause is `target` or one of its lettered items or subclauses."""
+    seen = 0
+    while clause is not None and seen < 16:
+        if clause.id == target:
+            return True
+        clause = clauses.get(clause.parent) if clause.parent else None
+        seen += 1
+    return False
+
+
+def _type_counts(activity: Activity, document: Document) -> bool:
+    if document.type not in activity.types:
+        return False
+    if document.type == "security-test-report" and activity.test_types:
+        words = _test_type_words(document)
+        return words is None or _has_phrase(words, activity.test_types)
+    return True
+
+
+@rule("SDL001")
+def lifecycle_evidence_missing(ctx: Context) -> Iterator[Finding]:
+    data = lifecycle_data()
+    family = _family(ctx)
+    standard = ctx.clauses.standards.get(family or "")
+    if standard is None or not lifecycle_applies(ctx):
+        return
+    own = [
+        c
+        for c in citations(ctx.index, ctx.clauses)
+        if c.ref.family == family and c.evidence is not None
+    ]
+    for activity in data.activities:
+        missing = []
+        for clause_id in activity.clauses:
+            clause = standard.clauses.get(clause_id)
+            if clause is not None and not _covered(ctx, activity, clause, own, standard.clauses):
+                missing.append(clause)
+        if missing:
+            yield _missing_finding(ctx, activity, missing, own, standard.clauses)
+
+
+def _cites(
+    document: Document, clause: Clause, own: list[Citation], clauses: dict[str, Clause]
+) -> bool:
+    return any(c.evidence is document and _within(c.clause, clause.id, clauses) for c in own)
+
+
+def _covered(
+    ctx: Context,
+    activity: Activity,
+    clause: Clause,
+    own: list[Citation],
+    clauses: dict[str, Clause],
+) -> bool:
+    for document in ctx.documents:
+        if not _is_approved(ctx, document):
+            continue
+        if _evidence_class(ctx, document) not in clause.accepts:
+            continue
+        if _type_counts(activity, document) or _cites(document, clause, own, clauses):
+            return True
+    return False
+
+
+def _missing_finding(
+    ctx: Context,
+    activity: Activity,
+    missing: list[Clause],
+    own: list[Citation],
+    clauses: dict[str, Clause],
+) -> Finding:
+    first = missing[0]
+    display = ctx.clauses.display(_ref(ctx, first))
+    numbers = ", ".join(c.id for c in missing)
+    where = f"{display.rsplit(' ', 1)[0]} {numbers}"
+    suggestions = _suggestions(ctx, activity, missing, own, clauses)
+    message = (
+        f"nothing approved in the technical file covers the {activity.name} ({where}); "
+        "a notified body will ask for it"
+    )
+    if suggestions:
+        message += ". " + "; ".join(s.text for s in suggestions[:SUGGESTIONS])
+    else:
+        message += ". " + _generic_fix(activity, where)
+    return ctx.finding(
+        "SDL001",
+        message,
+        _anchor(ctx, first, own, suggestions),
+        clause=display,
+        key=(activity.id,),
+    )
+
+
+def _ref(ctx: Context, clause: Clause) -> ClauseRef:
+    return ClauseRef(clause.id, clause.family, "", None, clause.id)
+
+
+def _generic_fix(activity: Activity, where: str) -> str:
+    if activity.types:
+        kinds = " or ".join(f"`type: {t}`" for t in activity.types)
+        return (
+            f"Add an approved document of {kinds}, or list `{where}` in the `evidence_for` of "
+            "the approved document that holds it"
+        )
+    usual = ", ".join(activity.also_in[:3])
+    often = f" (often the {usual})" if usual else ""
+    return f"List `{where}` in the `evidence_for` of the approved document that holds it{often}"
+
+
+def _suggestions(
+    ctx: Context,
+    activity: Activity,
+    missing: list[Clause],
+    own: list[Citation],
+    clauses: dict[str, Clause],
+) -> list[_Suggestion]:
+    found: list[_Suggestion] = []
+    named: set[str] = set()
+    clause = missing[0]
+    display = ctx.clauses.display(_ref(ctx, clause))
+
+    def add(document: Document, text: str, location: Location) -> None:
+        if document.path not in named:
+            named.add(document.path)
+            found.append(_Suggestion(text, location))
+
+    # 1. would count, but is not approved
+    for document in ctx.documents:
+        relevant = _type_counts(activity, document) or _cites(document, clause, own, clauses)
+        accepted = _evidence_class(ctx, document) in clause.accepts
+        if relevant and accepted and not _is_approved(ctx, document):
+            add(
+                document,
+                f"{_label(document)} would count once approved (status: {_status_text(document)})",
+                document.location("status") if "status" in document.meta else document.location(),
+            )
+    # 2. a security test of something other than the device
+    for document in ctx.documents:
+        if _type_counts(activity, document) and tests_other_product(ctx, document):
+            add(
+                document,
+                f"{_label(document)} tested {_tested_product(document)!r}, not "
+                f"{device_name(ctx)}, so it is not evidence for the device",
+                document.location("test_object", "product"),
+            )
+    # 3. a document of a type that often holds the activity, without the citation; those
+    #    whose name, title or headings mention the activity first
+    holders = [d for d in ctx.documents if d.type in activity.also_in]
+    holders.sort(key=lambda d: not _mentions(activity, d))
+    for document in holders:
+        if not _cites(document, clause, own, clauses):
+            approve = "" if _is_approved(ctx, document) else " and approve it"
+            add(
+                document,
+                f"if {_label(document)} holds it, list `{display}` in its `evidence_for`{approve}",
+                document.location("evidence_for")
+                if "evidence_for" in document.meta
+                else document.location(),
+            )
+    # 4. files whose name, title or headings suggest the activity
+    for document in ctx.index.documents:
+        if document.status in INACTIVE_STATUSES or document.path in named:
+            continue
+        suggested_type = _looks_like(activity, document) if document.type is None else None
+        if suggested_type:
+            add(
+                document,
+                f"{document.path} looks like a {suggested_type.replace('-', ' ')} but has no "
+                f"document type; give it `type: {suggested_type}`",
+                document.location(),
+            )
+        elif _mentions(activity, document):
+            what = _label(document)
+            add(
+                document,
+                f"if {what} holds it, list `{display}` in its `evidence_for`",
+                document.location("evidence_for")
+                if "evidence_for" in document.meta
+                else document.location(),
+            )
+    return found
+
+
+def _looks_like(activity: Activity, document: Document) -> str | None:
+    """The activity's document type an unclassified file looks like, by name or first heading."""
+    registry = type_registry()
+    stem = _normalise(PurePosixPath(document.path).stem)
+    heading = _normalise(document.h1 or "")
+    for type_name in activity.types:
+        doc_type = registry.types.get(type_name)
+        if doc_type is None:
+            continue
+        names = {_normalise(type_name), *(_normalise(a) for a in doc_type.aliases)}
+        if stem in names or any(n and f" {n}" in f" {stem}" for n in names if " " in n):
+            return type_name
+        if heading and _has_phrase(heading, [_normalise(p) for p in doc_type.h1]):
+            return type_name
+    if document.type is None and _mentions(activity, document) and len(activity.types) == 1:
+        return activity.types[0]
+    return None
+
+
+def _mentions(activity: Activity, document: Document) -> bool:
+    texts = [
+        PurePosixPath(document.path).stem,
+        _text(document.meta.get("title")) or "",
+        document.h1 or "",
+        *(text for level, text, _ in document.headings if level >= 1),
+    ]
+    return any(_has_phrase(text, activity.hints) for text in texts if text)
+
+
+def _anchor(
+    ctx: Context, clause: Clause, own: list[Citation], suggestions: list[_Suggestion]
+) -> Location:
+    """Where the missing evidence is reported: the conformity-matrix row that claims it (so a
+    finding of the evidence family about that row owns the defect), else the most likely file,
+    else the security plan, the conformity matrix, the device description or the
+    configuration."""
+    for row_doc in ctx.index.of_type("conformity-matrix"):
+        for row in row_doc.items.get("rows", []):
+            text = row.get("clause")
+            if not isinstance(text, str):
+                continue
+            family = ctx.clauses.family_of(str(row_doc.meta.get("standard", "")))
+            ref = ctx.clauses.parse(text, default_family=family)
+            if ref is not None and ref.family == clause.family and ref.clause == clause.id:
+                return row.location_of("evidence")
+    if suggestions:
+        return suggestions[0].location
+    for type_name in ("security-plan", "conformity-matrix", "device-description"):
+        for document in ctx.index.of_type(type_name):
+            return document.location()
+    if ctx.config.source is not None:
+        try:
+            return Location(ctx.config.source.relative_to(ctx.root).as_posix(), 1)
+        except ValueError:
+            pass
+    documents = ctx.documents or ctx.index.documents
+    return documents[0].location() if documents else Location(".", 0)
+
+
+# --- SDL002 / SDL007: verification of mitigations and security requirements --------------
+
+
+def _covering_tests(ctx: Context) -> dict[int, list[Item]]:
+    """id(item) -> the test items whose `covers` names it."""
+    covered: dict[int, list[Item]] = {}
+    for document in ctx.index.of_type(*TEST_TYPES):
+        for test in document.items.get("tests", []):
+            for value in _texts(test.get("covers")):
+                target = ctx.index.resolve(value, document, "item").item
+                if target is not None:
+                    covered.setdefault(id(target), []).append(test)
+    return covered
+
+
+def _failing(item: Item) -> bool:
+    result = item.get("result")
+    return isinstance(result, str) and _normalise(result) in lifecycle_data().failing_results
+
+
+def _verification(
+    ctx: Context, document: Document, item: Item, covered: dict[int, list[Item]]
+) -> tuple[bool, list[Item]]:
+    """(verified, failing tests): verified when a `verified_by` entry or a covering test
+    exists that is not a failed test. A reference that does not resolve still counts here:
+    ID002/ID003 report it."""
+    failing: list[Item] = []
+    for value in _texts(item.get("verified_by")):
+        target = ctx.index.resolve(value, document, "any").item
+        if target is not None and target.list_name == "tests" and _failing(target):
+            failing.append(target)
+            continue
+        return True, []
+    for test in covered.get(id(item), []):
+        if _failing(test):
+            failing.append(test)
+            continue
+        return True, []
+    return False, failing
+
+
+def _failing_text(tests: list[Item]) -> str:
+    names = ", ".join(f"{t.doc_id}:{t.id}" if t.doc_id else str(t.id) for t in tests[:3])
+    return names
+
+
+@rule("SDL002")
+def mitigation_without_verification(ctx: Context) -> Iterator[Finding]:
+    covered = _covering_tests(ctx)
+    clause = _page_clause(ctx, "SDL002")
+    for document in ctx.index.of_type("threat-model"):
+        for item in document.items.get("mitigations", []):
+            by = item.get("implemented_by")
+            if isinstance(by, str) and by.strip().casefold() in RELIANCE:
+                continue  # provided outside the product: SDL008 asks for it to be declared
+            verified, failing = _verification(ctx, document, item, covered)
+            if verified:
+                continue
+            name = _item_name(item, "description", "title")
+            if failing:
+                message = (
+                    f"mitigation {name} in {document.label()} is verified only by failed tests "
+                    f"({_failing_text(failing)}); a notified body will ask for a passed test "
+                    f"that shows the mitigation works ({clause}). Fix and retest, or record "
+                    "the passing retest in `verified_by`"
+                )
+            else:
+                message = (
+                    f"mitigation {name} in {document.label()} has no test: no `verified_by` and "
+                    f"no test lists it in `covers`; {clause} expects each threat mitigation to be "
+                    "tested, and a notified body will ask for that test. Add the test to "
+                    f"`verified_by`, or list {item.id} in the `covers` of the test that checks it"
+                )
+            yield ctx.finding(
+                "SDL002",
+                message,
+                item.location,
+                clause=clause,
+                key=(item.id or "", "failed" if failing else "none"),
+            )
+
+
+@rule("SDL007")
+def security_requirement_not_verified(ctx: Context) -> Iterator[Finding]:
+    covered = _covering_tests(ctx)
+    clause = _page_clause(ctx, "SDL007")
+    for document in ctx.index.of_type("security-requirements"):
+        for item in document.items.get("requirements", []):
+            verified, failing = _verification(ctx, document, item, covered)
+            if verified:
+                continue
+            name = _item_name(item, "title", "text")
+            if failing:
+                message = (
+                    f"security requirement {name} in {document.label()} is verified only by "
+                    f"failed tests ({_failing_text(failing)}); a notified body will ask for a "
+                    f"passed test ({clause}). Fix and retest, or record the passing retest in "
+                    "`verified_by`"
+                )
+            else:
+                message = (
+                    f"security requirement {name} in {document.label()} has no test: no "
+                    f"`verified_by` and no test lists it in `covers`; {clause} expects every "
+                    "security requirement to be tested, and a notified body will ask for the "
+                    f"test. Add it to `verified_by`, or list {item.id} in the `covers` of the "
+                    "test that checks it"
+                )
+            yield ctx.finding(
+                "SDL007",
+                message,
+                item.location,
+                clause=clause,
+                key=(item.id or "", "failed" if failing else "none"),
+            )
+
+
+# --- SDL003 / SDL005 / SDL006: security test reports --------------------------------------
+
+
+def _device_test_reports(ctx: Context) -> list[Document]:
+    """Security test reports about the device: enterprise tests are left to the evidence rules."""
+    return [d for d in ctx.index.of_type("security-test-report") if not tests_other_product(ctx, d)]
+
+
+def _independence_documented(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())  # the wrong shape is FM004's; something is documented
+    if isinstance(value, dict):
+        return bool(_text(value.get("level")) or _text(value.get("means")))
+    return False
+
+
+@rule("SDL003")
+def tester_objectivity_undocumented(ctx: Context) -> Iterator[Finding]:
+    clause = _page_clause(ctx, "SDL003")
+    for document in _device_test_reports(ctx):
+        independence = document.meta.get("independence")
+        if not _independence_documented(independence):
+            where = (
+                document.location("independence")
+                if "independence" in document.meta
+                else document.location()
+            )
+            yield ctx.finding(
+                "SDL003",
+                f"security test report {document.label()} does not document how independent "
+                f"the testers were from the developers; {clause} requires the testers' "
+                "objectivity to be documented, and a notified body will ask who tested. Add "
+                "`independence: {level, means}` (level none, independent-person, "
+                "independent-department or independent-organisation; means: how it was achieved)",
+                where,
+                clause=clause,
+                key=("missing",),
+            )
+            continue
+        level = independence.get("level") if isinstance(independence, dict) else None
+        if isinstance(level, str) and level.strip().casefold() == "none":
+            if not _is_penetration_test(document):
+                continue
+            yield ctx.finding(
+                "SDL003",
+                f"the penetration test {document.label()} was performed by testers with "
+                "independence level `none`; the informative annex of EN IEC 81001-5-1 recommends "
+                "independent testers for penetration testing and the FDA premarket cybersecurity "
+                "guidance (section V.C) asks about tester independence. This is a "
+                "recommendation, not a requirement: explain in `independence.means` how the "
+                "testers' objectivity was ensured, or have the test repeated by an independent "
+                "team",
+                document.location("independence", "level"),
+                clause=clause,
+                key=("level-none",),
+                severity=Severity.WARNING,
+            )
+
+
+def _version_key(text: str) -> str:
+    """`v2.3.0+1187` -> `2.3.0`: build metadata and a leading v do not change the version."""
+    key = text.strip().casefold().split("+", 1)[0].strip()
+    return key[1:] if key.startswith("v") and key[1:2].isdigit() else key
+
+
+def _tested_version(document: Document) -> tuple[str | None, tuple[str, ...]]:
+    test_object = document.meta.get("test_object")
+    if isinstance(test_object, dict):
+        version = test_object.get("software_version")
+        if isinstance(version, str | int | float) and str(version).strip():
+            return str(version).strip(), ("test_object", "software_version")
+    version = _text(document.meta.get("software_version"))
+    return version, ("software_version",)
+
+
+@rule("SDL005")
+def security_test_not_on_product_version(ctx: Context) -> Iterator[Finding]:
+    device = device_name(ctx)
+    current = ctx.software_version()
+    clause = _page_clause(ctx, "SDL005")
+    reports = ctx.index.of_type("security-test-report")
+    for document in reports:
+        test_object = document.meta.get("test_object")
+        if not isinstance(test_object, dict) or not _tested_product(document):
+            missing = "`test_object`" if not isinstance(test_object, dict) else "its `product`"
+            yield ctx.finding(
+                "SDL005",
+                f"security test report {document.label()} does not say what was tested "
+                f"({missing} is missing); a notified body will ask whether the tests were run on "
+                "the device and the version under assessment. Add `test_object: {product, "
+                "software_version}`",
+                document.location("test_object")
+                if "test_object" in document.meta
+                else document.location(),
+                clause=clause,
+                key=("test-object",),
+            )
+            continue
+        if tests_other_product(ctx, document):
+            product = _tested_product(document)
+            yield ctx.finding(
+                "SDL005",
+                f"security test report {document.label()} tested {product!r}, not the device "
+                f"{device}; a test of other systems is no evidence that the device is secure, "
+                "and a notified body will ask for a test of the device. Test the device, or, if "
+                "this is a test of the organisation's IT, give it `type: enterprise-pentest`",
+                _other_product_anchor(ctx, document),
+                clause=_other_product_clause(ctx, document) or clause,
+                key=("product",),
+            )
+            continue
+        version, path = _tested_version(document)
+        if version is None:
+            yield ctx.finding(
+                "SDL005",
+                f"security test report {document.label()} does not say which software version "
+                "was tested; a notified body will ask whether it is the version under assessment"
+                f"{f' ({current})' if current else ''}. Add `test_object.software_version`",
+                document.location("test_object"),
+                clause=clause,
+                key=("version-missing",),
+            )
+            continue
+        if current is None or _version_key(version) == _version_key(current):
+            continue
+        if _text(document.meta.get("delta_rationale")):
+            continue
+        if _superseded_by_current(ctx, document, reports, current):
+            continue
+        yield ctx.finding(
+            "SDL005",
+            f"security test report {document.label()} tested version {version}, but the device "
+            f"software is at version {current}; a notified body will ask why the changes since "
+            f"{version} need no new security test. Retest {current}, or explain in "
+            "`delta_rationale` why the earlier test still covers it",
+            document.location(*path),
+            clause=clause,
+            key=("version",),
+            severity=Severity.WARNING,
+        )
+
+
+def _superseded_by_current(
+    ctx: Context, document: Document, reports: list[Document], current: str
+) -> bool:
+    """Another report on the current version covers the same kind of testing."""
+    kinds = {_normalise(t) for t in _texts(document.meta.get("test_type"))}
+    for other in reports:
+        if other is document or tests_other_product(ctx, other):
+            continue
+        version, _ = _tested_version(other)
+        if version is None or _version_key(version) != _version_key(current):
+            continue
+        other_kinds = {_normalise(t) for t in _texts(other.meta.get("test_type"))}
+        if not kinds or not other_kinds or kinds & other_kinds:
+            return True
+    return False
+
+
+def _ev001_citation(ctx: Context, document: Document) -> Citation | None:
+    """The first citation of this enterprise test that the evidence family reports as
+    organisational evidence for a product clause (EV001), so SDL005 can yield to it."""
+    for citation in citations(ctx.index, ctx.clauses):
+        clause = citation.clause
+        if citation.evidence is not document or clause is None:
+            continue
+        if "organisational-supporting" in clause.accepts or document.type in clause.supporting:
+            continue
+        return citation
+    return None
+
+
+def _other_product_anchor(ctx: Context, document: Document) -> Location:
+    citation = _ev001_citation(ctx, document)
+    if citation is not None:
+        return citation.location
+    return document.location("test_object", "product")
+
+
+def _other_product_clause(ctx: Context, document: Document) -> str | None:
+    citation = _ev001_citation(ctx, document)
+    return ctx.clauses.display(citation.ref) if citation is not None else None
+
+
+@rule("SDL006")
+def open_security_findings(ctx: Context) -> Iterator[Finding]:
+    clause = _page_clause(ctx, "SDL006")
+    both = _page_clauses_text(ctx, "SDL006")
+    for document in _device_test_reports(ctx):
+        for item in document.items.get("findings", []):
+            status = item.get("status")
+            if not (isinstance(status, str) and status.strip().casefold() == "open"):
+                continue
+            if _text(item.get("disposition")):
+                continue
+            severity = _text(item.get("severity"))
+            rated = f", severity {severity}" if severity else ""
+            yield ctx.finding(
+                "SDL006",
+                f"security finding {_item_name(item, 'title', 'description')} of "
+                f"{document.label()} is open{rated}, with no disposition; a notified body will "
+                f"ask how it was resolved or why it was accepted before release ({both}). Fix "
+                "and close it, or record the decision and its rationale in `disposition`",
+                item.location_of("status"),
+                clause=clause,
+                key=(item.id or "",),
+            )
+
+
+# --- SDL004: yearly review of the threat model --------------------------------------------
+
+
+def _max_age_months(ctx: Context) -> int:
+    value = ctx.options("SDL004").get("max-age-months", 12)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 12
+
+
+@rule("SDL004")
+def threat_model_review_overdue(ctx: Context) -> Iterator[Finding]:
+    if not ctx.index.of_type("release-record"):
+        return  # the yearly review applies to released products
+    months = _max_age_months(ctx)
+    clause = _page_clause(ctx, "SDL004")
+    for document in ctx.index.of_type("threat-model"):
+        dated: list[tuple[datetime.date, tuple[str | int, ...]]] = []
+        for key in ("approvals", "reviews"):
+            entries = document.meta.get(key)
+            if not isinstance(entries, list):
+                continue
+            for index, entry in enumerate(entries):
+                day = _date(entry.get("date")) if isinstance(entry, dict) else None
+                if day is not None:
+                    dated.append((day, (key, index, "date")))
+        if not dated:
+            continue  # never approved: the document-control rules report that
+        latest, path = max(dated, key=lambda d: d[0])
+        if _add_months(latest, months) >= ctx.as_of:
+            continue
+        yield ctx.finding(
+            "SDL004",
+            f"threat model {document.label()} was last approved or reviewed on "
+            f"{latest.isoformat()}, more than {months} months before {ctx.as_of.isoformat()}; "
+            f"for a released product {clause} expects the threat model to be reviewed at least "
+            "once a year, and a notified body will ask for that review. Review it and record the "
+            "review (a new approved version, or an entry `{by, date, result}` in `reviews`)",
+            document.location(*path),
+            clause=clause,
+            key=(document.id or document.path,),
+        )
+
+
+# --- SDL008: mitigations that rely on the environment, the operator or the user ----------
+
+
+def _declared_items(ctx: Context) -> tuple[set[int], list[Document]]:
+    """ids() of the items referenced from the IT security requirements and the IFU."""
+    declaring = ctx.index.of_type("it-security-requirements", "ifu")
+    found: set[int] = set()
+    for document in declaring:
+        for reference in ctx.index.references(document):
+            item = ctx.index.resolve(reference.value, document, "item").item
+            if item is not None:
+                found.add(id(item))
+    return found, declaring
+
+
+@rule("SDL008")
+def environment_reliance_undeclared(ctx: Context) -> Iterator[Finding]:
+    declared, declaring = _declared_items(ctx)
+    clause = _page_clause(ctx, "SDL008")
+    cited = _page_clauses_text(ctx, "SDL008")
+    if len(declaring) == 1:
+        target = f"{declaring[0].label()} does not reference it"
+    elif declaring:
+        target = f"neither {declaring[0].label()} nor {declaring[1].label()} references it"
+    else:
+        target = "the technical file has no IT security requirements or IFU document"
+    for document in ctx.index.of_type("threat-model"):
+        for item in document.items.get("mitigations", []):
+            by = item.get("implemented_by")
+            if not (isinstance(by, str) and by.strip().casefold() in RELIANCE):
+                continue
+            if id(item) in declared:
+                continue
+            reliance = by.strip().casefold()
+            fix = (
+                f"Reference {document.label()}:{item.id} in the `mitigations` or `references` of "
+                f"{declaring[0].label()}"
+                if declaring
+                else "State it in the IT security requirements (`type: it-security-requirements`) "
+                f"and reference {document.label()}:{item.id} there"
+            )
+            yield ctx.finding(
+                "SDL008",
+                f"mitigation {_item_name(item, 'description', 'title')} in {document.label()} "
+                f"relies on the {reliance}, but {target}; the operator or user must be told what "
+                f"they are to do ({cited}), and a notified body will look for it in the "
+                f"documentation supplied with the device. {fix}",
+                item.location_of("implemented_by"),
+                clause=clause,
+                key=(item.id or "",),
+            )
+
+
+# --- SDL009: the minimum IT requirements --------------------------------------------------
+
+
+def _part_covered(part: ItRequirement, documents: list[Document]) -> bool:
+    for document in documents:
+        if document.type == "it-security-requirements" and _texts(document.meta.get(part.field)):
+            return True
+        for level, text, _line in document.headings:
+            if level >= 2 and _has_phrase(text, part.headings):
+                return True
+    return False
+
+
+@rule("SDL009")
+def it_security_requirements_incomplete(ctx: Context) -> Iterator[Finding]:
+    requirements = ctx.index.of_type("it-security-requirements")
+    documents = requirements + ctx.index.of_type("ifu")
+    if not requirements and not (documents and lifecycle_applies(ctx)):
+        return
+    missing = [
+        part for part in lifecycle_data().it_requirements if not _part_covered(part, documents)
+    ]
+    if not missing:
+        return
+    target = documents[0]
+    names = ", ".join(part.name for part in missing)
+    fields = ", ".join(f"`{part.field}`" for part in missing)
+    looked = " and ".join(d.label() for d in documents[:3])
+    clause = _page_clause(ctx, "SDL009")
+    yield ctx.finding(
+        "SDL009",
+        f"the minimum IT requirements ({looked}) say nothing about {names}; {clause} requires "
+        "software manufacturers to set out the minimum requirements concerning hardware, IT "
+        "network characteristics and IT security measures, including protection against "
+        "unauthorised access, and a notified body will look for each. Add a section with a "
+        f"heading for each, or the front-matter field ({fields})",
+        target.location(),
+        clause=clause,
+        key=tuple(part.field for part in missing),
+    )

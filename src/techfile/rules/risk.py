@@ -5,8 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from techfile.intake.values import ValueAliases
 from techfile.model.document import Document, Item
-from techfile.model.finding import Finding, Severity
+from techfile.model.finding import Finding, Location, Severity
+from techfile.model.plan import (
+    Level,
+    RiskPlan,
+    as_text,
+    contradicts,
+    plan_for,
+    read_plan,
+    scale_disagreements,
+    stated_acceptability,
+    verdict,
+)
+from techfile.model.registry import value_aliases
 from techfile.rules.base import Context, rule
 
 IMPACT_ORDER = {"serious": 3, "non-serious": 2, "unknown": 1, "none": 0}
@@ -145,3 +158,494 @@ def safety_impact_unassessed(ctx: Context) -> Iterator[Finding]:
                 key=(item.id or "", "rationale"),
                 severity=Severity.WARNING,
             )
+
+
+# --------------------------------------------------------------------------------------------
+# RM003-RM011: the ISO 14971 risk file against its plan
+
+
+LEVEL_FIELDS = (
+    ("severity", "severity", "severity"),
+    ("probability", "probability", "probability"),
+    ("residual_severity", "severity", "residual severity"),
+    ("residual_probability", "probability", "residual probability"),
+)
+CHAIN_FIELDS = (
+    ("hazard", "hazard"),
+    ("hazardous_situation", "hazardous situation"),
+    ("harm", "harm"),
+    ("severity", "severity"),
+)
+CELL_WORDS = {
+    "acceptable": "acceptable",
+    "reduce-afap": "reduce as far as possible",
+    "unacceptable": "unacceptable",
+}
+STATED_WORDS = {
+    "acceptable": "acceptable",
+    "not-acceptable": "not acceptable",
+    "reduce-afap": "reduce as far as possible",
+}
+
+
+def _aliases(ctx: Context) -> ValueAliases:
+    values = ctx.config.get("values", {})
+    pairs = (
+        tuple(sorted((str(k), v) for k, v in values.items())) if isinstance(values, dict) else ()
+    )
+    return value_aliases(pairs)
+
+
+def risk_plans(ctx: Context) -> list[RiskPlan]:
+    aliases = _aliases(ctx)
+    return [read_plan(document, aliases) for document in ctx.index.of_type("risk-management-plan")]
+
+
+def _cite(ctx: Context, code: str, index: int = 0) -> str:
+    """A clause of the rule's page, for the message; clause numbers live on the pages."""
+    page = ctx.pages.get(code)
+    if page is None or len(page.clauses) <= index:
+        return ""
+    return page.clauses[index]
+
+
+def _cited(ctx: Context, code: str, *indexes: int) -> str:
+    texts = [_cite(ctx, code, i) for i in indexes]
+    joined = "; ".join(t for t in texts if t)
+    return f" ({joined})" if joined else ""
+
+
+def _name(item: Item) -> str:
+    return item.id if item.id else f"(row at line {item.line})"
+
+
+def _has_value(value: object) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, (list, dict)):
+        return bool(value)
+    return value is not None and not isinstance(value, bool)
+
+
+def _pair(plan: RiskPlan, severity: Level | None, probability: Level | None) -> str:
+    return (
+        f"{severity.label() if severity else '?'} x {probability.label() if probability else '?'}"
+    )
+
+
+def _stage_values(row: Item, stage: str) -> tuple[object, object, object]:
+    """(severity, probability, stated acceptability) before or after risk control. Without
+    residual values a row without controls keeps its initial risk; a residual stage that
+    gives only one of the two keeps the other from before risk control."""
+    severity, probability = row.get("severity"), row.get("probability")
+    if stage == "initial":
+        return severity, probability, row.get("acceptable")
+    residual_s, residual_p = row.get("residual_severity"), row.get("residual_probability")
+    stated = row.get("residual_acceptable")
+    if as_text(residual_s) is None and as_text(residual_p) is None:
+        if _as_list(row.get("controls")):
+            return None, None, stated
+        return severity, probability, stated
+    return (
+        residual_s if as_text(residual_s) is not None else severity,
+        residual_p if as_text(residual_p) is not None else probability,
+        stated,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    severity: Level | None
+    probability: Level | None
+    cell: str | None
+    stated: str | None
+
+    @property
+    def verdict(self) -> str | None:
+        return verdict(self.stated, self.cell)
+
+
+def _evaluate(plan: RiskPlan | None, row: Item, stage: str, aliases: ValueAliases) -> Evaluation:
+    severity_value, probability_value, stated_value = _stage_values(row, stage)
+    stated = stated_acceptability(stated_value, aliases)
+    if plan is None:
+        return Evaluation(None, None, None, stated)
+    severity = plan.severity.find(severity_value, aliases)
+    probability = plan.probability_level(probability_value, row.get("probability_method"))
+    return Evaluation(severity, probability, plan.cell(severity, probability), stated)
+
+
+def _risk_plan_rows(ctx: Context) -> list[tuple[Document, Item, RiskPlan | None]]:
+    plans = risk_plans(ctx)
+    rows: list[tuple[Document, Item, RiskPlan | None]] = []
+    for document in ctx.index.of_type("risk-analysis"):
+        plan = plan_for(plans, document, ctx.index)
+        rows.extend((document, row, plan) for row in document.items.get("risks", []))
+    return rows
+
+
+def _is_security_row(row: Item) -> bool:
+    return row.get("source") == "security" or bool(_as_list(row.get("threat_refs")))
+
+
+@rule("RM003")
+def risk_level_undefined(ctx: Context) -> Iterator[Finding]:
+    aliases = _aliases(ctx)
+    for document, row, plan in _risk_plan_rows(ctx):
+        if plan is None:
+            continue
+        method = row.get("probability_method")
+        for field_name, axis, words in LEVEL_FIELDS:
+            value = row.get(field_name)
+            text = as_text(value)
+            scale = plan.scale(axis)
+            if text is None or not scale:
+                continue
+            if axis == "probability":
+                known = plan.probability_defined(value, method)
+            else:
+                known = scale.find(value, aliases) is not None
+            if known:
+                continue
+            also = ""
+            if axis == "probability" and method == "exploitability" and plan.exploitability:
+                also = f" nor one of its exploitability levels ({plan.exploitability.describe()})"
+            yield ctx.finding(
+                "RM003",
+                f"{words} `{text}` of risk {_name(row)} in {document.label()} is not a {axis} "
+                f"level of the risk management plan {plan.label} ({scale.describe()}){also}; "
+                "a notified body cannot tell how this risk was evaluated. Use a level the plan "
+                "defines, or map this text to one under `[values]` in the configuration",
+                row.location_of(field_name),
+                key=(row.id or str(row.line), field_name),
+            )
+    yield from _exploitability_undefined(ctx, aliases)
+    yield from _plans_disagree(ctx)
+
+
+def _exploitability_undefined(ctx: Context, aliases: ValueAliases) -> Iterator[Finding]:
+    plans = risk_plans(ctx)
+    for document in ctx.index.of_type("security-risk-assessment"):
+        plan = plan_for(plans, document, ctx.index)
+        if plan is None or not plan.exploitability:
+            continue
+        for entry in document.items.get("entries", []):
+            text = as_text(entry.get("exploitability"))
+            if text is None or plan.exploitability.find(text, aliases) is not None:
+                continue
+            yield ctx.finding(
+                "RM003",
+                f"exploitability `{text}` of {_name(entry)} in {document.label()} is not an "
+                f"exploitability level of the risk management plan {plan.label} "
+                f"({plan.exploitability.describe()}); a notified body cannot tell how this "
+                "security risk was evaluated. Use a level the plan defines, or map this text to "
+                "one under `[values]` in the configuration",
+                entry.location_of("exploitability"),
+                key=(entry.id or str(entry.line), "exploitability"),
+            )
+
+
+def _plans_disagree(ctx: Context) -> Iterator[Finding]:
+    for first, second, axis in scale_disagreements(risk_plans(ctx)):
+        document = second.document
+        yield ctx.finding(
+            "RM003",
+            f"{second.label} and {first.label} define different {axis} scales ({second.label}: "
+            f"{second.scale(axis).describe()}; {first.label}: {first.scale(axis).describe()}); "
+            "a notified body will ask which one the risk table is evaluated with. Keep the "
+            "scale in one document and refer to it from the other",
+            document.location(f"{axis}_levels")
+            if f"{axis}_levels" in document.meta
+            else document.location(),
+            key=(first.document.id or first.document.path, axis),
+        )
+
+
+@rule("RM004")
+def acceptability_contradicts_matrix(ctx: Context) -> Iterator[Finding]:
+    aliases = _aliases(ctx)
+    reading = ctx.options("RM004").get("reduce_afap", "either")
+    for document, row, plan in _risk_plan_rows(ctx):
+        if plan is None or not plan.has_matrix:
+            continue
+        for stage, field_name, when, clause in (
+            ("initial", "acceptable", "before risk control", 0),
+            ("residual", "residual_acceptable", "after risk control", 1),
+        ):
+            evaluation = _evaluate(plan, row, stage, aliases)
+            if not contradicts(evaluation.stated, evaluation.cell, str(reading)):
+                continue
+            stated = STATED_WORDS.get(evaluation.stated or "", evaluation.stated)
+            cell = CELL_WORDS.get(evaluation.cell or "", evaluation.cell)
+            pair = _pair(plan, evaluation.severity, evaluation.probability)
+            yield ctx.finding(
+                "RM004",
+                f"risk {_name(row)} in {document.label()} is stated {stated} {when}, but the "
+                f"acceptability matrix of {plan.label} rates {pair} {cell}; a notified body "
+                f"will ask which evaluation is right{_cited(ctx, 'RM004', clause)}. Correct "
+                "the row, or the matrix if the policy changed",
+                row.location_of(field_name),
+                key=(row.id or str(row.line), stage),
+            )
+
+
+@rule("RM005")
+def control_without_verification(ctx: Context) -> Iterator[Finding]:
+    for document in ctx.index.of_type("risk-analysis"):
+        for control in document.items.get("controls", []):
+            verification = control.get("verification")
+            given = verification if isinstance(verification, dict) else {}
+            missing = [
+                part
+                for part in ("implementation", "effectiveness")
+                if not _has_value(given.get(part))
+            ]
+            if not missing:
+                continue
+            if len(missing) == 2:
+                what = "no verification of implementation or of effectiveness"
+                ask = (
+                    "the tests or documents showing that the control is in the device and that "
+                    "it reduces the risk"
+                )
+                fix = "`verification.implementation` and `verification.effectiveness`"
+            elif missing[0] == "implementation":
+                what = "no verification of implementation"
+                ask = "the test or document showing that the control is actually in the device"
+                fix = "`verification.implementation`"
+            else:
+                what = "no verification of effectiveness"
+                ask = (
+                    "the test or document showing that the control reduces the risk, not only "
+                    "that it is implemented"
+                )
+                fix = "`verification.effectiveness`"
+            yield ctx.finding(
+                "RM005",
+                f"risk control {_name(control)} in {document.label()} has {what}; a notified "
+                f"body will ask for {ask}{_cited(ctx, 'RM005')}. List them under {fix} (or "
+                "the table's verification columns)",
+                control.location_of("verification"),
+                key=(control.id or str(control.line), *missing),
+            )
+
+
+@rule("RM006")
+def unacceptable_residual_risk_without_benefit_risk(ctx: Context) -> Iterator[Finding]:
+    aliases = _aliases(ctx)
+    for document, row, plan in _risk_plan_rows(ctx):
+        if _has_value(row.get("benefit_risk_ref")):
+            continue
+        evaluation = _evaluate(plan, row, "residual", aliases)
+        if evaluation.verdict != "not-acceptable":
+            continue
+        if evaluation.cell == "unacceptable" and plan is not None:
+            pair = _pair(plan, evaluation.severity, evaluation.probability)
+            why = f"is unacceptable under the matrix of {plan.label} ({pair})"
+        else:
+            why = "is stated not acceptable"
+        yield ctx.finding(
+            "RM006",
+            f"the residual risk of {_name(row)} in {document.label()} {why}, and the row names "
+            "no benefit-risk analysis; a notified body will ask for the analysis showing that "
+            f"the medical benefit outweighs this risk{_cited(ctx, 'RM006')}. Reduce the risk "
+            "further, or add `benefit_risk_ref` pointing to that analysis",
+            row.location_of("residual_acceptable"),
+            key=(row.id or str(row.line),),
+        )
+
+
+def _connected(ctx: Context) -> bool:
+    for document in ctx.index.of_type("device-description"):
+        if document.meta.get("connected") is True:
+            return True
+    return ctx.device.get("connected") is True
+
+
+def _device_name(ctx: Context) -> str:
+    for document in ctx.index.of_type("device-description"):
+        name = document.meta.get("device_name")
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    name = ctx.device.get("name")
+    return str(name) if name else "The device"
+
+
+@rule("RM007")
+def no_security_risks_in_risk_file(ctx: Context) -> Iterator[Finding]:
+    documents = ctx.index.of_type("risk-analysis")
+    if not documents or not _connected(ctx):
+        return
+    rows = [row for document in documents for row in document.items.get("risks", [])]
+    if any(_is_security_row(row) for row in rows):
+        return
+    first = documents[0]
+    names = ", ".join(d.label() for d in documents)
+    yield ctx.finding(
+        "RM007",
+        f"{_device_name(ctx)} is a connected device, but no row of the ISO 14971 risk file "
+        f"({names}) is a security risk (`source: security` or threat refs); a notified body "
+        "will expect the security risks that can lead to harm to be analysed there"
+        f"{_cited(ctx, 'RM007')}. Carry them over from the threat model, or mark the rows "
+        "that already cover them `source: security`",
+        first.location("risks") if "risks" in first.meta else first.location(),
+        key=(first.id or first.path,),
+    )
+
+
+@rule("RM008")
+def risk_chain_incomplete(ctx: Context) -> Iterator[Finding]:
+    for document, row, plan in _risk_plan_rows(ctx):
+        missing = [
+            words for field_name, words in CHAIN_FIELDS if not _has_value(row.get(field_name))
+        ]
+        probability_missing = (
+            not _has_value(row.get("probability"))
+            and not (plan is not None and plan.non_estimable_criteria)
+            and row.get("probability_method") not in ("not-estimable", "exploitability")
+        )
+        if probability_missing:
+            missing.append("probability")
+        if not missing:
+            continue
+        listed = ", ".join(missing[:-1]) + (" or " if len(missing) > 1 else "") + missing[-1]
+        note = ""
+        if probability_missing:
+            where = f"the plan {plan.label}" if plan is not None else "no risk management plan"
+            note = (
+                f" ({where} gives no criteria for risks whose probability cannot be estimated, "
+                "and the row gives no `probability_method`)"
+            )
+        yield ctx.finding(
+            "RM008",
+            f"risk {_name(row)} in {document.label()} has no {listed}{note}; a notified body "
+            "will ask for the whole sequence from hazard through hazardous situation to harm, "
+            f"with its severity and probability{_cited(ctx, 'RM008', 0, 1)}. Fill in the "
+            "missing parts",
+            row.location,
+            key=(row.id or str(row.line),),
+        )
+
+
+@rule("RM009")
+def plan_matrix_incomplete(ctx: Context) -> Iterator[Finding]:
+    plans = risk_plans(ctx)
+    if not plans:
+        return
+    if not any(plan.has_matrix for plan in plans):
+        plan = plans[0]
+        yield ctx.finding(
+            "RM009",
+            f"the risk management plan {plan.label} defines no risk acceptability matrix; a "
+            "notified body will ask by which criteria each risk was judged acceptable"
+            f"{_cited(ctx, 'RM009')}. Add `acceptability_matrix` (severity level -> "
+            "probability level -> acceptable, reduce-afap or unacceptable)",
+            plan.document.location(),
+            key=(plan.document.id or plan.document.path, "none"),
+        )
+        return
+    for plan in plans:
+        if not plan.has_matrix:
+            continue
+        missing = plan.missing_pairs()
+        if not missing and not plan.unknown_matrix_keys:
+            continue
+        parts = []
+        if missing:
+            shown = ", ".join(f"{s.id} x {p.id}" for s, p in missing[:6])
+            more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
+            parts.append(f"gives no verdict for {shown}{more}")
+        if plan.unknown_matrix_keys:
+            keys = ", ".join(f"`{k}`" for k in plan.unknown_matrix_keys[:6])
+            parts.append(f"names {keys}, which the plan's scales do not define")
+        document = plan.document
+        yield ctx.finding(
+            "RM009",
+            f"the acceptability matrix of {plan.label} {' and '.join(parts)}; a notified body "
+            "will ask how a risk that falls there is evaluated"
+            f"{_cited(ctx, 'RM009')}. Give every severity and probability pair of the plan a "
+            "verdict",
+            Location(document.path, plan.matrix_line or 1, 0, document.id, None),
+            key=(document.id or document.path, "incomplete"),
+        )
+
+
+@rule("RM010")
+def information_only_control(ctx: Context) -> Iterator[Finding]:
+    aliases = _aliases(ctx)
+    for document, row, plan in _risk_plan_rows(ctx):
+        if _has_value(row.get("priority_rationale")):
+            continue
+        references = _as_list(row.get("controls"))
+        if not references:
+            continue
+        controls = [ctx.index.resolve(ref, document, "item").item for ref in references]
+        if any(
+            control is None
+            or control.list_name != "controls"
+            or control.get("type") != "information-for-safety"
+            for control in controls
+        ):
+            continue
+        evaluation = _evaluate(plan, row, "initial", aliases)
+        if evaluation.verdict != "not-acceptable":
+            continue
+        pair = (
+            f" ({_pair(plan, evaluation.severity, evaluation.probability)})"
+            if plan is not None and evaluation.severity and evaluation.probability
+            else ""
+        )
+        names = ", ".join(c.id or "?" for c in controls if c is not None)
+        yield ctx.finding(
+            "RM010",
+            f"risk {_name(row)} in {document.label()} is not acceptable before risk control"
+            f"{pair} but is controlled only by information for safety ({names}); the order of "
+            "risk control options puts information for safety after safe design and "
+            f"protective measures{_cited(ctx, 'RM010', 0, 1)}. A notified body will ask why "
+            "those were not possible: add them, or record the reason in `priority_rationale`",
+            row.location_of("controls"),
+            key=(row.id or str(row.line),),
+        )
+
+
+@rule("RM011")
+def security_control_side_effects_unassessed(ctx: Context) -> Iterator[Finding]:
+    scope = ctx.options("RM011").get("scope", "security")
+    seen: set[int] = set()
+    candidates: list[tuple[Document, Item, str]] = []
+    for document in ctx.index.of_type("threat-model"):
+        for mitigation in document.items.get("mitigations", []):
+            candidates.append((document, mitigation, "security control"))
+    for document in ctx.index.of_type("risk-analysis"):
+        security_controls: set[int] = set()
+        for row in document.items.get("risks", []):
+            if _is_security_row(row):
+                security_controls.update(
+                    id(c) for c in _resolved_items(ctx, document, row, "controls")
+                )
+        for control in document.items.get("controls", []):
+            if id(control) in security_controls:
+                candidates.append((document, control, "security risk control"))
+            elif scope == "all":
+                candidates.append((document, control, "risk control"))
+    for document, control, what in candidates:
+        if id(control) in seen:
+            continue
+        seen.add(id(control))
+        value = control.get("new_risks_assessed")
+        if value is True or (isinstance(value, str) and value.strip()):
+            continue  # a string is a schema violation, reported as FM004
+        state = (
+            "is marked `new_risks_assessed: false`"
+            if value is False
+            else "has no record (`new_risks_assessed`) that the risks arising from it were assessed"
+        )
+        yield ctx.finding(
+            "RM011",
+            f"{what} {_name(control)} in {document.label()} {state}; a notified body will ask "
+            "whether the control itself introduces new hazardous situations, such as an account "
+            "lockout that keeps a clinician from a result or an update that interrupts "
+            f"therapy{_cited(ctx, 'RM011', 0, 1, 2)}. Assess it and set `new_risks_assessed: true`",
+            control.location_of("new_risks_assessed"),
+            key=(control.id or str(control.line),),
+        )
