@@ -193,11 +193,11 @@ def check(
     result = run(config, options)
     rendered = FORMATTERS[output_format](result)
     if output:
-        Path(output).write_text(rendered, encoding="utf-8")
+        _write_report(output, rendered)
     else:
         click.echo(_colour(rendered) if output_format == "text" else rendered, nl=False)
     for report_format, report_path in extra_reports:
-        Path(report_path).write_text(FORMATTERS[report_format](result), encoding="utf-8")
+        _write_report(report_path, FORMATTERS[report_format](result))
     if statistics:
         for code, count in sorted(Counter(f.code for f in result.findings).items()):
             name = result.pages[code].name if code in result.pages else ""
@@ -214,6 +214,17 @@ def check(
     threshold = Severity.parse(fail_on or config.get("fail-on", "error"))
     failing = any(f.severity >= threshold for f in result.findings)
     return EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN
+
+
+def _write_report(path: str, text: str) -> None:
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as problem:
+        raise click.ClickException(
+            f"cannot write the report to {path}: {problem.strerror}"
+        ) from None
 
 
 def _colour(text: str) -> str:

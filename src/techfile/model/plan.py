@@ -116,7 +116,10 @@ class Scale:
         return None
 
     def describe(self, limit: int = 8) -> str:
-        shown = ", ".join(level.label() for level in self.levels[:limit])
+        shown = ", ".join(
+            f"{lv.id} {lv.name}" if lv.name and _norm(lv.name) != _norm(lv.id) else lv.id
+            for lv in self.levels[:limit]
+        )
         return shown + (", ..." if len(self.levels) > limit else "")
 
     def signature(self) -> tuple[tuple[str, str], ...]:

@@ -81,6 +81,29 @@ def kind_words(document: Document) -> str:
     return (document.type or "document").replace("-", " ")
 
 
+ACRONYMS = {
+    "isms": "ISMS",
+    "soa": "SoA",
+    "qms": "QMS",
+    "soup": "SOUP",
+    "sbom": "SBOM",
+    "it": "IT",
+    "ifu": "IFU",
+    "cvd": "CVD",
+    "hds": "HDS",
+    "dpia": "DPIA",
+    "soc2": "SOC 2",
+    "pms": "PMS",
+    "gspr": "GSPR",
+}
+
+
+def kind_name(document: Document) -> str:
+    """The type in words: `QMS procedure`, `threat model`, `ISMS SoA`."""
+    words = (document.type or "document").split("-")
+    return " ".join(ACRONYMS.get(word, word) for word in words)
+
+
 # --- EV001 ------------------------------------------------------------------------------
 
 
@@ -194,13 +217,19 @@ def _missing_message(
     such_as = f", such as {alternative}" if alternative else ""
     where = f"the row for {clause} in {row.document.label()}"
     if not cited:
+        either = ""
+        if row.document.type == "gspr-checklist" and not row.standards:
+            either = " (it names no standard or other solution applied either)"
         return (
-            f"{where} cites no evidence; a notified body will ask for the controlled documents "
-            f"that show conformity (MDR Annex II section 4), here {needs}{such_as}. "
-            f"Add them to the row's evidence"
+            f"{where}{' is marked applicable but' if row.applicable else ''} cites no "
+            f"evidence{either}; a notified body will "
+            f"ask for the controlled documents that show conformity (MDR Annex II section 4), "
+            f"here {needs}{such_as}. Add them to the row's evidence"
         )
     documents = [c.evidence for c in cited if c.evidence is not None]
-    listed = ", ".join(f"{d.label()} ({kind_words(d)})" for d in documents)
+    listed = ", ".join(f"{d.label()} ({kind_name(d)})" for d in documents)
+    which = "which" if len(documents) == 1 else "none of which"
+    verb = "does not accept" if len(documents) == 1 else "accepts"
     support = [d for d in documents if document_class(ctx, d) == "organisational"]
     support = [d for d in support if supports_only(row.clause, d)]
     note = ""
@@ -208,7 +237,7 @@ def _missing_message(
         names = ", ".join(d.label() for d in support)
         note = f"; {names} counts here only as support beside other evidence"
     return (
-        f"{where} cites only {listed}, none of which {clause} accepts as evidence on its own"
+        f"{where} cites only {listed}, {which} {clause} {verb} as evidence on its own"
         f"{note}. A notified body will ask for {needs}{such_as}; add it to the row"
     )
 
@@ -253,7 +282,7 @@ def _clause_list(names: list[str]) -> str:
 
 
 def _release_message(citing: Document, document: Document, status: str, clauses: str) -> str:
-    named = f"{document.label()} ({kind_words(document)})"
+    named = f"{document.label()} ({kind_name(document)})"
     if status in WITHDRAWN:
         return (
             f"{citing.label()} cites {named} as evidence for {clauses}, but {document.label()} "

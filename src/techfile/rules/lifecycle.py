@@ -338,13 +338,14 @@ def _missing_finding(
     where = f"{display.rsplit(' ', 1)[0]} {numbers}"
     suggestions = _suggestions(ctx, activity, missing, own, clauses)
     message = (
-        f"nothing approved in the technical file covers the {activity.name} ({where}); "
-        "a notified body will ask for it"
+        f"no approved document covers the {activity.name} that {where} requires; a notified "
+        "body will ask for it. "
     )
     if suggestions:
-        message += ". " + "; ".join(s.text for s in suggestions[:SUGGESTIONS])
+        hint = "; ".join(s.text for s in suggestions[:SUGGESTIONS])
+        message += hint[:1].upper() + hint[1:]
     else:
-        message += ". " + _generic_fix(activity, where)
+        message += _generic_fix(activity, where)
     return ctx.finding(
         "SDL001",
         message,
@@ -406,7 +407,24 @@ def _suggestions(
                 f"{device_name(ctx)}, so it is not evidence for the device",
                 document.location("test_object", "product"),
             )
-    # 3. a document of a type that often holds the activity, without the citation; those
+    # 3. a security test report whose test type names other testing
+    for document in ctx.documents:
+        if (
+            document.type in activity.types
+            and not _type_counts(activity, document)
+            and _evidence_class(ctx, document) in clause.accepts
+        ):
+            add(
+                document,
+                f"{_label(document)} is a {document.type.replace('-', ' ')} whose `test_type` "
+                f"({_test_type_words(document)}) names no {activity.name}; if it includes "
+                f"{activity.name}, say so in `test_type`, or list `{display}` in its "
+                "`evidence_for`",
+                document.location("test_type"),
+            )
+    if found:
+        return found  # a document that nearly counts is the clearest fix
+    # 4. a document of a type that often holds the activity, without the citation; those
     #    whose name, title or headings mention the activity first
     holders = [d for d in ctx.documents if d.type in activity.also_in]
     holders.sort(key=lambda d: not _mentions(activity, d))
@@ -420,7 +438,7 @@ def _suggestions(
                 if "evidence_for" in document.meta
                 else document.location(),
             )
-    # 4. files whose name, title or headings suggest the activity
+    # 5. files whose name, title or headings suggest the activity
     for document in ctx.index.documents:
         if document.status in INACTIVE_STATUSES or document.path in named:
             continue
@@ -428,7 +446,8 @@ def _suggestions(
         if suggested_type:
             add(
                 document,
-                f"{document.path} looks like a {suggested_type.replace('-', ' ')} but has no "
+                f"the file {document.path} looks like a {suggested_type.replace('-', ' ')} but "
+                "has no "
                 f"document type; give it `type: {suggested_type}`",
                 document.location(),
             )
@@ -665,12 +684,11 @@ def tester_objectivity_undocumented(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 "SDL003",
                 f"the penetration test {document.label()} was performed by testers with "
-                "independence level `none`; the informative annex of EN IEC 81001-5-1 recommends "
-                "independent testers for penetration testing and the FDA premarket cybersecurity "
-                "guidance (section V.C) asks about tester independence. This is a "
-                "recommendation, not a requirement: explain in `independence.means` how the "
-                "testers' objectivity was ensured, or have the test repeated by an independent "
-                "team",
+                "independence level `none`; independent penetration testers are a "
+                "recommendation (the informative annex of EN IEC 81001-5-1; the FDA premarket "
+                "cybersecurity guidance, section V.C), not a requirement, but a notified body "
+                "will ask how the testers stayed objective. Explain it in `independence.means`, "
+                "or have the test repeated by an independent team",
                 document.location("independence", "level"),
                 clause=clause,
                 key=("level-none",),
@@ -926,6 +944,10 @@ def environment_reliance_undeclared(ctx: Context) -> Iterator[Finding]:
 # --- SDL009: the minimum IT requirements --------------------------------------------------
 
 
+def _either(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
 def _part_covered(part: ItRequirement, documents: list[Document]) -> bool:
     for document in documents:
         if document.type == "it-security-requirements" and _texts(document.meta.get(part.field)):
@@ -948,7 +970,7 @@ def it_security_requirements_incomplete(ctx: Context) -> Iterator[Finding]:
     if not missing:
         return
     target = documents[0]
-    names = ", ".join(part.name for part in missing)
+    names = _either([part.name for part in missing])
     fields = ", ".join(f"`{part.field}`" for part in missing)
     looked = " and ".join(d.label() for d in documents[:3])
     clause = _page_clause(ctx, "SDL009")

@@ -227,10 +227,10 @@ def _has_value(value: object) -> bool:
     return value is not None and not isinstance(value, bool)
 
 
-def _pair(plan: RiskPlan, severity: Level | None, probability: Level | None) -> str:
-    return (
-        f"{severity.label() if severity else '?'} x {probability.label() if probability else '?'}"
-    )
+def _pair(severity: Level | None, probability: Level | None) -> str:
+    left = severity.label() if severity else "?"
+    right = probability.label() if probability else "?"
+    return f"{left} \u00d7 {right}"
 
 
 def _stage_values(row: Item, stage: str) -> tuple[object, object, object]:
@@ -377,7 +377,7 @@ def acceptability_contradicts_matrix(ctx: Context) -> Iterator[Finding]:
                 continue
             stated = STATED_WORDS.get(evaluation.stated or "", evaluation.stated)
             cell = CELL_WORDS.get(evaluation.cell or "", evaluation.cell)
-            pair = _pair(plan, evaluation.severity, evaluation.probability)
+            pair = _pair(evaluation.severity, evaluation.probability)
             yield ctx.finding(
                 "RM004",
                 f"risk {_name(row)} in {document.label()} is stated {stated} {when}, but the "
@@ -440,7 +440,7 @@ def unacceptable_residual_risk_without_benefit_risk(ctx: Context) -> Iterator[Fi
         if evaluation.verdict != "not-acceptable":
             continue
         if evaluation.cell == "unacceptable" and plan is not None:
-            pair = _pair(plan, evaluation.severity, evaluation.probability)
+            pair = _pair(evaluation.severity, evaluation.probability)
             why = f"is unacceptable under the matrix of {plan.label} ({pair})"
         else:
             why = "is stated not acceptable"
@@ -552,7 +552,7 @@ def plan_matrix_incomplete(ctx: Context) -> Iterator[Finding]:
             continue
         parts = []
         if missing:
-            shown = ", ".join(f"{s.id} x {p.id}" for s, p in missing[:6])
+            shown = ", ".join(f"{s.id} \u00d7 {p.id}" for s, p in missing[:6])
             more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
             parts.append(f"gives no verdict for {shown}{more}")
         if plan.unknown_matrix_keys:
@@ -591,7 +591,7 @@ def information_only_control(ctx: Context) -> Iterator[Finding]:
         if evaluation.verdict != "not-acceptable":
             continue
         pair = (
-            f" ({_pair(plan, evaluation.severity, evaluation.probability)})"
+            f" ({_pair(evaluation.severity, evaluation.probability)})"
             if plan is not None and evaluation.severity and evaluation.probability
             else ""
         )

@@ -1,0 +1,1 @@
+"""Glue for the places techfile runs: the GitHub Action (pre-commit needs none)."""
