@@ -11,6 +11,10 @@ TOP = 50
 LIMIT = 1024 * 1024 - 4096  # GitHub rejects step summaries over 1 MiB
 
 
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -21,15 +25,17 @@ def render(result: RunResult) -> str:
     lines = [
         "## techfile",
         "",
-        f"{len(result.findings)} findings ({severities['error']} errors, "
-        f"{severities['warning']} warnings, {severities['info']} infos) in {result.files} files, "
+        f"{_count(len(result.findings), 'finding')} ({_count(severities['error'], 'error')}, "
+        f"{_count(severities['warning'], 'warning')}, {_count(severities['info'], 'info')}) "
+        f"in {_count(result.files, 'file')}, "
         f"{result.classified} classified; as of {result.as_of.isoformat()}; "
         f"techfile {__version__}.",
         "",
     ]
     if result.suppressed:
         lines += [
-            f"{len(result.suppressed)} findings suppressed (`techfile waivers` lists them).",
+            f"{_count(len(result.suppressed), 'finding')} suppressed "
+            "(`techfile waivers` lists them).",
             "",
         ]
     if not result.findings:
@@ -38,7 +44,8 @@ def render(result: RunResult) -> str:
     for code, count in sorted(counts.items()):
         page = result.pages.get(code)
         name = page.name if page else ""
-        severity = page.severity.label if page else ""
+        found = sorted({f.severity for f in result.findings if f.code == code}, reverse=True)
+        severity = ", ".join(s.label for s in found)
         lines.append(f"| {code} | {name} | {severity} | {count} |")
     ranked = sorted(result.findings, key=lambda f: (-f.severity, f.sort_key()))
     lines += ["", f"### Top findings ({min(TOP, len(ranked))} of {len(ranked)})", ""]

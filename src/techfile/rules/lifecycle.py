@@ -212,6 +212,7 @@ def _item_name(item: Item, *fields: str) -> str:
     for field in fields:
         text = _text(item.get(field))
         if text:
+            text = " ".join(text.split()).rstrip(".")
             short = text if len(text) <= 70 else text[:67].rstrip() + "..."
             return f"{item.id} ({short})"
     return str(item.id)
@@ -980,7 +981,8 @@ def it_security_requirements_incomplete(ctx: Context) -> Iterator[Finding]:
         "software manufacturers to set out the minimum requirements concerning hardware, IT "
         "network characteristics and IT security measures, including protection against "
         "unauthorised access, and a notified body will look for each. Add a section with a "
-        f"heading for each, or the front-matter field ({fields})",
+        f"heading for each, or the front-matter {'field' if len(missing) == 1 else 'fields'} "
+        f"{fields}",
         target.location(),
         clause=clause,
         key=tuple(part.field for part in missing),

@@ -210,9 +210,18 @@ def _cite(ctx: Context, code: str, index: int = 0) -> str:
 
 
 def _cited(ctx: Context, code: str, *indexes: int) -> str:
-    texts = [_cite(ctx, code, i) for i in indexes]
-    joined = "; ".join(t for t in texts if t)
-    return f" ({joined})" if joined else ""
+    """` (ISO 14971:2019 5.4, 5.5)`: the page's clauses at these positions (default: the
+    first), for the message."""
+    texts = [t for t in (_cite(ctx, code, i) for i in indexes or (0,)) if t]
+    if not texts:
+        return ""
+    refs = [ctx.clauses.parse(t) for t in texts]
+    families = {ref.family for ref in refs if ref is not None}
+    if len(texts) > 1 and None not in families and len(families) == 1 and all(refs):
+        prefix = texts[0][: len(texts[0]) - len(texts[0].split()[-1])].rstrip()
+        if all(t.startswith(prefix + " ") for t in texts):
+            return f" ({prefix} {', '.join(t[len(prefix) + 1 :] for t in texts)})"
+    return f" ({'; '.join(texts)})"
 
 
 def _name(item: Item) -> str:
@@ -310,6 +319,11 @@ def risk_level_undefined(ctx: Context) -> Iterator[Finding]:
             also = ""
             if axis == "probability" and method == "exploitability" and plan.exploitability:
                 also = f" nor one of its exploitability levels ({plan.exploitability.describe()})"
+            elif axis == "probability" and plan.exploitability.find(value, aliases):
+                also = (
+                    f"; `{text}` is one of its exploitability levels, so if the risk is rated by "
+                    "exploitability say so with `probability_method: exploitability`"
+                )
             yield ctx.finding(
                 "RM003",
                 f"{words} `{text}` of risk {_name(row)} in {document.label()} is not a {axis} "
