@@ -55,12 +55,30 @@ def read_history(root: Path, cache_dir: Path | None = None) -> History:
     cached = _read_cache(cache_dir, head)
     if cached is not None:
         return History(cached, head)
-    log = git(
-        root, "log", "--no-merges", "-M", "--name-status", "-z", "--format=%x01%H %ct", "HEAD"
-    )
-    changes = parse_log(log)
+    changes = parse_log(_log(root))
     _write_cache(cache_dir, head, changes)
     return History(changes, head)
+
+
+def _log(root: Path) -> bytes:
+    """One `git log` over the whole history, through GitPython (imported only here, so a
+    run without history rules never pays for it)."""
+    import git as gitpython
+
+    try:
+        repo = gitpython.Repo(root)
+        output: bytes = repo.git.log(
+            "--no-merges",
+            "-M",
+            "--name-status",
+            "-z",
+            "--format=%x01%H %ct",
+            "HEAD",
+            stdout_as_string=False,
+        )
+    except (gitpython.GitError, OSError) as problem:
+        raise HistoryUnavailable(f"git history could not be read: {problem}") from None
+    return output
 
 
 def parse_log(log: bytes) -> dict[str, list[Change]]:
