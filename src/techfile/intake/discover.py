@@ -51,8 +51,33 @@ def discover(root: Path, include: tuple[str, ...], exclude: tuple[str, ...]) -> 
     for rel in sorted(set(paths)):
         if not matches(rel, include) or matches(rel, exclude):
             continue
+        if not _is_utf8(rel):
+            found.append(_undecodable_name(root, rel))
+            continue
         found.append(_check_link(root, rel))
     return found
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _undecodable_name(root: Path, rel: str) -> Candidate:
+    shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return Candidate(
+        shown,
+        root / rel,
+        Diagnostic(
+            "FM009",
+            "the file name is not valid UTF-8, so it cannot be cited or shown reliably; "
+            "techfile skipped the file (rename it)",
+            key=("file-name",),
+        ),
+    )
 
 
 def _git_files(root: Path) -> list[str] | None:

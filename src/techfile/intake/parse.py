@@ -92,7 +92,7 @@ class _FileParser:
         fm_end = split.body_line - 1 if split.front_matter is not None else 0
         directives = find_directives(self.text, fm_end)
         root = self._tree(split.front_matter, split.front_matter_line)
-        doc_type = self._doc_type(root)
+        doc_type = self._doc_type(root, split.front_matter_line - 1)
         schema_id = doc_type.schema_id if doc_type else COMMON_SCHEMA
         typed = self._typed(root, schema_id, split.front_matter_line - 1)
         meta: dict[str, Any] = typed.value if isinstance(typed.value, dict) else {}
@@ -156,9 +156,9 @@ class _FileParser:
             if target and target not in present:
                 key.value = target
 
-    def _doc_type(self, root: Node | None) -> DocType | None:
+    def _doc_type(self, root: Node | None, offset: int) -> DocType | None:
         registry = self.settings.types
-        declared = _scalar_of(root, "type")
+        declared = _scalar_of(root, "type", offset)
         if declared is None:
             for pattern, type_name in self.settings.type_globs:
                 if matches(self.path, (pattern,)):
@@ -294,12 +294,12 @@ class _FileParser:
                 )
 
 
-def _scalar_of(root: Node | None, key: str) -> tuple[str, int] | None:
+def _scalar_of(root: Node | None, key: str, offset: int) -> tuple[str, int] | None:
     if root is None:
         return None
     for key_node, value_node in root.pairs:
         if key_node.value == key and value_node.kind == "scalar" and value_node.value.strip():
-            return value_node.value.strip(), value_node.line
+            return value_node.value.strip(), value_node.line + offset
     return None
 
 

@@ -7,6 +7,7 @@ commits and which GitPython's `repo.index` ignores.
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,7 +38,10 @@ class WorkTree:
     def read(self, entry: Entry) -> bytes | Diagnostic:
         assert entry.absolute is not None
         try:
-            size = entry.absolute.stat().st_size
+            status = entry.absolute.stat()
+            if not stat.S_ISREG(status.st_mode):
+                return unreadable("the path is not a regular file (a pipe, socket or device)")
+            size = status.st_size
             if size > self.max_size:
                 return too_large(size, self.max_size)
             with entry.absolute.open("rb") as handle:

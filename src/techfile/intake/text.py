@@ -31,7 +31,7 @@ def decode(data: bytes) -> Decoded:
         data = data[len(codecs.BOM_UTF8) :]
     nul = data.find(b"\0")
     if nul >= 0:
-        line = data.count(b"\n", 0, nul) + 1
+        line, _ = _position(data, nul)
         return Decoded(
             None,
             Diagnostic(
@@ -44,8 +44,7 @@ def decode(data: bytes) -> Decoded:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = _position(data, exc.start)
         return Decoded(
             None,
             Diagnostic(
@@ -59,6 +58,15 @@ def decode(data: bytes) -> Decoded:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Decoded(text)
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """Editor line and column (in characters) of a byte offset; CRLF, LF and CR all end lines."""
+    prefix = data[:offset]
+    line = prefix.count(b"\n") + prefix.count(b"\r") - prefix.count(b"\r\n") + 1
+    start = max(prefix.rfind(b"\n"), prefix.rfind(b"\r")) + 1
+    column = len(prefix[start:].decode("utf-8", errors="replace")) + 1
+    return line, column
 
 
 def _looks_like_utf16(data: bytes) -> bool:

@@ -65,15 +65,29 @@ class TreeError(Exception):
         self.column = column
 
 
+_YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")  # line breaks to YAML, not to editors
+_MERGE = "tag:yaml.org,2002:merge"
+
+
 def build_tree(text: str, limits: Limits = Limits()) -> Node | None:
     """Return the root node of a single YAML document, or None for an empty one."""
+    line_map = _editor_lines(text)
     try:
-        return _Builder(limits).run(yaml.parse(text, Loader=_Loader))
+        return _Builder(limits, line_map).run(yaml.parse(text, Loader=_Loader))
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        character = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        raise TreeError(
+            "FM001",
+            f"the front-matter contains the character {character!r} "
+            f"(#x{ord(character[0]) if character else 0:04x}), which YAML does not allow",
+            line,
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
+        line = _map_line(line_map, mark.line) if mark else 1
         column = mark.column + 1 if mark else 0
-        problem = exc.problem or exc.context or "malformed YAML"
+        problem = " ".join((exc.problem or exc.context or "malformed YAML").split())
         if "nesting depth" in problem:
             raise TreeError(
                 "FM011",
@@ -89,9 +103,32 @@ def build_tree(text: str, limits: Limits = Limits()) -> Node | None:
         raise TreeError("FM001", f"the front-matter is not valid YAML: {exc}", 1) from None
 
 
+def _editor_lines(text: str) -> list[int] | None:
+    """YAML counts NEL, LS and PS as line breaks; editors do not. Maps YAML line indexes
+    (0-based) to editor lines (1-based), or None when the text has none of them."""
+    if not any(mark in text for mark in _YAML_ONLY_BREAKS):
+        return None
+    mapping = [1]
+    editor_line = 1
+    for char in text:
+        if char == "\n":
+            editor_line += 1
+            mapping.append(editor_line)
+        elif char in _YAML_ONLY_BREAKS:
+            mapping.append(editor_line)
+    return mapping
+
+
+def _map_line(line_map: list[int] | None, yaml_line: int) -> int:
+    if line_map is None:
+        return yaml_line + 1
+    return line_map[min(yaml_line, len(line_map) - 1)]
+
+
 class _Builder:
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, line_map: list[int] | None = None) -> None:
         self.limits = limits
+        self.line_map = line_map
         self.anchors: dict[str, Node] = {}
         self.nodes = 0
         self.expanded = 0
@@ -106,7 +143,9 @@ class _Builder:
                 documents += 1
                 if documents > 1:
                     raise TreeError(
-                        "FM001", "the front-matter holds more than one YAML document", _line(event)
+                        "FM001",
+                        "the front-matter holds more than one YAML document",
+                        self._line(event),
                     )
             elif isinstance(event, yaml.ScalarEvent):
                 self._add(self._scalar(event), event.anchor)
@@ -125,7 +164,7 @@ class _Builder:
                 "FM011",
                 f"the front-matter has more than {self.limits.max_nodes:,} YAML nodes; "
                 "techfile stopped reading it",
-                _line(event),
+                self._line(event),
             )
 
     def _scalar(self, event: Any) -> Node:
@@ -136,7 +175,7 @@ class _Builder:
                 "FM001",
                 f"the front-matter uses the YAML tag {tag!r}; techfile never constructs "
                 "application objects from YAML, so remove the tag",
-                _line(event),
+                self._line(event),
                 event.start_mark.column + 1,
             )
         plain = not event.style  # libyaml reports plain as "", PyYAML as None
@@ -147,7 +186,9 @@ class _Builder:
                 )
             else:
                 tag = "tag:yaml.org,2002:str"
-        return Node("scalar", _line(event), event.start_mark.column + 1, tag, event.value, plain)
+        return Node(
+            "scalar", self._line(event), event.start_mark.column + 1, tag, event.value, plain
+        )
 
     def _open(self, event: Any) -> None:
         self._count(event)
@@ -157,26 +198,31 @@ class _Builder:
                 "FM001",
                 f"the front-matter uses the YAML tag {tag!r}; techfile never constructs "
                 "application objects from YAML, so remove the tag",
-                _line(event),
+                self._line(event),
             )
         if len(self.stack) >= self.limits.max_depth:
             raise TreeError(
                 "FM011",
                 f"the front-matter nests deeper than {self.limits.max_depth} levels; "
                 "techfile stopped reading it",
-                _line(event),
+                self._line(event),
             )
         kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
-        node = Node(kind, _line(event), event.start_mark.column + 1, tag)
+        node = Node(kind, self._line(event), event.start_mark.column + 1, tag)
         self._attach(node)
         self.stack.append(node)
         self.pending_keys.append(None)
         if event.anchor:
             self.anchors[event.anchor] = node
 
+    def _line(self, event: Any) -> int:
+        return _map_line(self.line_map, int(event.start_mark.line))
+
     def _close(self) -> None:
         node = self.stack.pop()
         self.pending_keys.pop()
+        if node.kind == "map":
+            node.pairs = _merge_keys(node.pairs)
         node.size = (
             1 + sum(k.size + v.size for k, v in node.pairs) + sum(c.size for c in node.children)
         )
@@ -184,9 +230,11 @@ class _Builder:
     def _alias(self, event: Any) -> None:
         target = self.anchors.get(event.anchor)
         if target is None:
-            raise TreeError("FM001", f"the alias *{event.anchor} has no anchor", _line(event))
+            raise TreeError("FM001", f"the alias *{event.anchor} has no anchor", self._line(event))
         if target in self.stack:
-            raise TreeError("FM011", "the front-matter contains a recursive alias", _line(event))
+            raise TreeError(
+                "FM011", "the front-matter contains a recursive alias", self._line(event)
+            )
         self.expanded += target.size
         if self.expanded > self.limits.max_alias_expansion:
             raise TreeError(
@@ -194,7 +242,7 @@ class _Builder:
                 "YAML aliases in the front-matter expand to more than "
                 f"{self.limits.max_alias_expansion:,} nodes (an alias bomb?); techfile stopped "
                 "reading it",
-                _line(event),
+                self._line(event),
             )
         self._attach(target)
 
@@ -219,5 +267,20 @@ class _Builder:
             self.pending_keys[-1] = None
 
 
-def _line(event: Any) -> int:
-    return int(event.start_mark.line) + 1
+def _merge_keys(pairs: list[tuple[Node, Node]]) -> list[tuple[Node, Node]]:
+    """Apply YAML merge keys (`<<: *base`): keys written in the mapping win over merged ones."""
+    if not any(k.kind == "scalar" and k.tag == _MERGE for k, _ in pairs):
+        return pairs
+    own = [(k, v) for k, v in pairs if not (k.kind == "scalar" and k.tag == _MERGE)]
+    present = {k.value for k, _ in own if k.kind == "scalar"}
+    merged: list[tuple[Node, Node]] = []
+    for key, value in pairs:
+        if not (key.kind == "scalar" and key.tag == _MERGE):
+            continue
+        sources = value.children if value.kind == "seq" else [value]
+        for source in sources:
+            for inner_key, inner_value in source.pairs if source.kind == "map" else ():
+                if inner_key.value not in present:
+                    present.add(inner_key.value)
+                    merged.append((inner_key, inner_value))
+    return own + merged
