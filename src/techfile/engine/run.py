@@ -77,6 +77,7 @@ def parse_settings(config: Config) -> ParseSettings:
         column_aliases=columns,
         value_aliases=tuple(sorted(config.get("values", {}).items())),
         max_file_size=config.max_file_size,
+        max_table_rows=int(config.get("max-table-rows", 20_000)),
     )
 
 

@@ -54,7 +54,6 @@ def _encode_document(doc: Document) -> dict[str, Any]:
         "items": {name: [_encode_item(i) for i in items] for name, items in doc.items.items()},
         "h1": doc.h1,
         "headings": [list(h) for h in doc.headings],
-        "links": [list(link) for link in doc.links],
         "body_line": doc.body_line,
         "external": [list(e) for e in doc.external_tables],
         "placeholders": [list(p) for p in doc.placeholders],
@@ -78,7 +77,6 @@ def _decode_document(data: dict[str, Any]) -> Document:
         headings=tuple(
             (int(level), str(text), int(line)) for level, text, line in data["headings"]
         ),
-        links=tuple((str(target), int(line)) for target, line in data["links"]),
         body_line=int(data["body_line"]),
         external_tables=tuple((int(line), str(name)) for line, name in data["external"]),
         placeholders=tuple((int(line), str(text)) for line, text in data["placeholders"]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from techfile.intake.directives import fenced_lines
@@ -48,15 +48,17 @@ class Table:
 class Body:
     headings: tuple[tuple[int, str, int], ...] = ()  # (level, text, file line)
     tables: tuple[Table, ...] = ()
-    links: tuple[tuple[str, int], ...] = field(default=())  # (target, file line)
     external_tables: tuple[tuple[int, str], ...] = ()  # MyST csv-table directives: (line, file)
+    cut_tables: tuple[tuple[int, int], ...] = ()  # (first line not read, rows in the run)
 
 
 @functools.cache
 def _parser() -> Any:
+    """CommonMark with GFM tables, block level only: the rules read raw cell text, so
+    inline parsing (a third of the time on large tables) is switched off."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable("table")
+    return MarkdownIt("commonmark").enable("table").disable("inline")
 
 
 def first_h1(body: str, body_line: int) -> tuple[str, int] | None:
@@ -72,7 +74,7 @@ def first_h1(body: str, body_line: int) -> tuple[str, int] | None:
     return None
 
 
-def parse_body(body: str, body_line: int) -> Body:
+def parse_body(body: str, body_line: int, max_table_rows: int = 20_000) -> Body:
     """Parse a body with markdown-it (CommonMark + GFM tables).
 
     Stand-alone directive comments are taken out before parsing, so that an
@@ -88,8 +90,28 @@ def parse_body(body: str, body_line: int) -> Body:
             continue
         kept.append(line)
         line_map.append(body_line + index)
+    cut = _cut_long_tables(kept, line_map, max_table_rows)
     tokens = _parser().parse("\n".join(kept))
-    return _collect(tokens, line_map)
+    parsed = _collect(tokens, line_map)
+    return Body(parsed.headings, parsed.tables, parsed.external_tables, tuple(cut))
+
+
+def _cut_long_tables(lines: list[str], line_map: list[int], limit: int) -> list[tuple[int, int]]:
+    """Blank the rows of a table run beyond `limit` (in place, keeping line numbers), so a
+    hostile 100,000-row table costs bounded time. Returns (first cut line, run length)."""
+    cut: list[tuple[int, int]] = []
+    start = None
+    for index in range(len(lines) + 1):
+        in_run = index < len(lines) and "|" in lines[index]
+        if in_run and start is None:
+            start = index
+        elif not in_run and start is not None:
+            if index - start > limit + 2:  # header and delimiter rows come on top
+                cut.append((line_map[start + limit + 2], index - start - 2))
+                for blank in range(start + limit + 2, index):
+                    lines[blank] = ""
+            start = None
+    return cut
 
 
 def _collect(tokens: list[Any], line_map: list[int]) -> Body:
@@ -98,7 +120,6 @@ def _collect(tokens: list[Any], line_map: list[int]) -> Body:
 
     headings: list[tuple[int, str, int]] = []
     tables: list[Table] = []
-    links: list[tuple[str, int]] = []
     external: list[tuple[int, str]] = []
     index = 0
     while index < len(tokens):
@@ -113,12 +134,8 @@ def _collect(tokens: list[Any], line_map: list[int]) -> Body:
             source = _csv_table_file(token.content)
             if source:
                 external.append((file_line(token), source))
-        elif token.type == "inline" and token.children:
-            for child in token.children:
-                if child.type == "link_open":
-                    links.append((str(child.attrs.get("href", "")), file_line(token)))
         index += 1
-    return Body(tuple(headings), tuple(tables), tuple(links), tuple(external))
+    return Body(tuple(headings), tuple(tables), tuple(external))
 
 
 def _csv_table_file(content: str) -> str | None:

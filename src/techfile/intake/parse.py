@@ -50,6 +50,7 @@ class ParseSettings:
     column_aliases: tuple[tuple[str, str, str], ...] = ()
     value_aliases: tuple[tuple[str, Any], ...] = ()
     max_file_size: int = 10 * 1024 * 1024
+    max_table_rows: int = 20_000
     limits: Limits = field(default_factory=Limits)
 
     @property
@@ -97,7 +98,19 @@ class _FileParser:
         typed = self._typed(root, schema_id, split.front_matter_line - 1)
         meta: dict[str, Any] = typed.value if isinstance(typed.value, dict) else {}
         needs_body = doc_type is not None and doc_type.parse_body
-        body = parse_body(split.body, split.body_line) if needs_body else Body()
+        body = Body()
+        if needs_body:
+            body = parse_body(split.body, split.body_line, self.settings.max_table_rows)
+        for line, rows in body.cut_tables:
+            self.diagnostics.append(
+                Diagnostic(
+                    "FM014",
+                    f"this table has {rows:,} rows, more than the {self.settings.max_table_rows:,} "
+                    "techfile reads (`max-table-rows`); the rows from here on were not checked",
+                    line,
+                    key=(str(rows),),
+                )
+            )
         h1 = self._h1(body, split.body, split.body_line)
         doc_id = self._doc_id(meta, h1)
         document = Document(
@@ -109,7 +122,6 @@ class _FileParser:
             lines=typed.lines,
             h1=h1,
             headings=body.headings,
-            links=body.links,
             body_line=split.body_line,
             external_tables=body.external_tables,
             placeholders=placeholders(split.body, split.body_line) if doc_type else (),

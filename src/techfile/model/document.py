@@ -46,7 +46,6 @@ class Document:
     items: dict[str, list[Item]] = field(default_factory=dict)
     h1: str | None = None
     headings: tuple[tuple[int, str, int], ...] = ()
-    links: tuple[tuple[str, int], ...] = ()
     body_line: int = 1
     external_tables: tuple[tuple[int, str], ...] = ()  # (line, file) of csv-table directives
     placeholders: tuple[tuple[int, str], ...] = ()  # (line, text) of TODO/TBD/{{ }} markers

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from techfile.model.clauses import MDR_FAMILY, Clause, ClauseRef, ClauseRegistry
@@ -55,6 +55,7 @@ class Row:
     ref: ClauseRef
     clause: Clause | None  # None when the registry does not know the clause
     continued: bool  # the number was a bare letter completed from the row above
+    indents: int = 0  # rows below it without a number that carry answers (`— ...` indents)
 
     @property
     def applicable(self) -> bool | None:
@@ -149,18 +150,24 @@ def rows(index: Index, registry: ClauseRegistry) -> Iterator[Row]:
             yield from document_rows(document, registry)
 
 
-def document_rows(document: Document, registry: ClauseRegistry) -> Iterator[Row]:
+def document_rows(document: Document, registry: ClauseRegistry) -> list[Row]:
+    """The rows of one GSPR checklist or conformity matrix, in order."""
     field = ROW_CLAUSE_FIELD.get(document.type or "")
     if field is None:
-        return
+        return []
     if document.type == "gspr-checklist":
         family: str | None = MDR_FAMILY
     else:
         family = registry.family_of(_standard_text(document.meta.get("standard")))
+    found: list[Row] = []
     above: ClauseRef | None = None  # the last numbered row, for `(a)` rows under it
+    last: Row | None = None  # the last row read, for unnumbered indent rows under it
     for item in document.items.get("rows", []):
         text = clause_text(item.get(field))
         if text is None or is_blank(text):
+            if last is not None and _answers(item, field):
+                last = replace(last, indents=last.indents + 1)
+                found[-1] = last
             continue
         continuation = _CONTINUATION.match(text.strip())
         if continuation and above is not None:
@@ -173,22 +180,34 @@ def document_rows(document: Document, registry: ClauseRegistry) -> Iterator[Row]
                 above.edition,
                 f"{base}({letter})",
             )
-            yield Row(document, item, field, ref, registry.lookup(ref), True)
+            last = Row(document, item, field, ref, registry.lookup(ref), True)
+            found.append(last)
             continue
+        last = None
         if continuation:
             continue  # a lettered row with no numbered row above it
         parsed = parse_clause(registry, text, family)
         if parsed is None:
             continue
         above = parsed
-        yield Row(document, item, field, parsed, registry.lookup(parsed), False)
+        last = Row(document, item, field, parsed, registry.lookup(parsed), False)
+        found.append(last)
+    return found
+
+
+def _answers(item: Item, field: str) -> bool:
+    """An unnumbered row that says something beyond the requirement's text."""
+    return any(
+        not is_blank(value) and key not in (field, "requirement", "title")
+        for key, value in item.fields.items()
+    )
 
 
 def _standard_text(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, dict) and isinstance(value.get("standard"), str):
-        return value["standard"]
+        return str(value["standard"])
     return ""
 
 

@@ -358,20 +358,26 @@ def _front_matter_matrix(
     severity, probability = scales["severity"], scales["probability"]
     matrix: dict[tuple[str, str], str] = {}
     unknown: list[str] = []
+    outer_keys = list(raw)
+    by_severity = sum(1 for k in outer_keys if severity.find(k, aliases) is not None)
+    by_probability = sum(1 for k in outer_keys if probability.find(k, aliases) is not None)
+    transposed = by_probability > by_severity  # written probability -> severity
+    outer_scale, inner_scale = (probability, severity) if transposed else (severity, probability)
     for outer, row in raw.items():
         if not isinstance(row, dict):
             continue  # a schema violation (FM004)
+        outer_level = outer_scale.find(outer, aliases)
+        if outer_level is None:
+            if str(outer) not in unknown:
+                unknown.append(str(outer))
+            continue
         for inner, cell in row.items():
-            s, p = severity.find(outer, aliases), probability.find(inner, aliases)
-            if s is None or p is None:  # written probability -> severity?
-                s2, p2 = severity.find(inner, aliases), probability.find(outer, aliases)
-                if s2 is not None and p2 is not None:
-                    s, p = s2, p2
-            if s is None or p is None:
-                for key, scale in ((outer, severity), (inner, probability)):
-                    if scale.find(key, aliases) is None and str(key) not in unknown:
-                        unknown.append(str(key))
+            inner_level = inner_scale.find(inner, aliases)
+            if inner_level is None:
+                if str(inner) not in unknown:
+                    unknown.append(str(inner))
                 continue
+            s, p = (inner_level, outer_level) if transposed else (outer_level, inner_level)
             word = acceptability_word(cell, aliases) if isinstance(cell, str) else None
             matrix[(s.id, p.id)] = word or UNKNOWN
     return matrix, unknown

@@ -466,10 +466,7 @@ def _cdx_vulnerabilities(sbom: SbomFile, vulnerabilities: Any) -> Iterator[Vulne
 
 def _read_spdx(sbom: SbomFile, data: dict[str, Any]) -> None:
     packages = data.get("packages")
-    components = [
-        _spdx_component(sbom, p) for p in (packages if isinstance(packages, list) else [])
-    ]
-    components = [c for c in components if c is not None]
+    components = [c for c in (_spdx_component(sbom, p) for p in _list(packages)) if c is not None]
     creation = data.get("creationInfo") if isinstance(data.get("creationInfo"), dict) else {}
     assert isinstance(creation, dict)
     sbom.timestamp = _date(creation.get("created"))
@@ -477,13 +474,9 @@ def _read_spdx(sbom: SbomFile, data: dict[str, Any]) -> None:
     sbom.has_author = isinstance(creators, list) and any(
         isinstance(c, str) and c.strip() for c in creators
     )
-    relationships = [
-        r
-        for r in (data.get("relationships") if isinstance(data.get("relationships"), list) else [])
-        if isinstance(r, dict)
-    ]
+    relationships = [r for r in _list(data.get("relationships")) if isinstance(r, dict)]
     document_id = _text(data.get("SPDXID")) or "SPDXRef-DOCUMENT"
-    described = {d for d in (data.get("documentDescribes") or []) if isinstance(d, str)}
+    described = {d for d in _list(data.get("documentDescribes")) if isinstance(d, str)}
     for rel in relationships:
         kind = rel.get("relationshipType")
         source, target = rel.get("spdxElementId"), rel.get("relatedSpdxElement")
@@ -566,6 +559,10 @@ def _spdx_agent(value: Any) -> str | None:
 
 
 # ------------------------------------------------------------------------------ helpers
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _text(value: Any) -> str | None:
@@ -749,12 +746,17 @@ def _result(data: Any, validator: Any, label: str) -> SchemaResult:
     if not errors:
         return SchemaResult(True, label)
     first = best_match(errors)
+    message = first.message
+    if first.validator == "enum" and isinstance(first.validator_value, list):
+        allowed = [str(v) for v in first.validator_value]
+        shown = ", ".join(allowed[:6]) + (", …" if len(allowed) > 6 else "")
+        message = f"{json.dumps(first.instance)[:60]} is not one of the allowed values ({shown})"
     return SchemaResult(
         True,
         label,
         len(errors),
         json_path(first.absolute_path),
-        _short(first.message, 160),
+        _short(message, 200),
     )
 
 

@@ -7,7 +7,9 @@ from `data/gspr-requirements.yaml`. No rule here holds a clause list of its own.
 
 from __future__ import annotations
 
+import difflib
 import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -68,8 +70,9 @@ def supports_only(clause: Clause, document: Document) -> bool:
 
 
 def needs_words(clause: Clause) -> str:
-    words = [CLASS_WORDS[c] for c in SATISFYING if c in clause.accepts]
-    return " or ".join(words) or "product evidence"
+    """`product evidence`, `process evidence` or `product or process evidence`."""
+    kinds = [c for c in SATISFYING if c in clause.accepts] or ["product"]
+    return f"{' or '.join(kinds)} evidence"
 
 
 def type_title(document: Document) -> str:
@@ -320,21 +323,44 @@ def unknown_clause(ctx: Context) -> Iterator[Finding]:
 
 
 def _suggestion(ctx: Context, family: str, clause_id: str) -> str | None:
-    """The closest clause among the siblings of the unknown one, else in the whole standard."""
-    import difflib
-
+    """A guess at the clause meant: among the clauses beside the unknown one, the one that
+    shares the longest beginning with it and is nearest in number; else the closest in the
+    whole standard."""
     standard = ctx.clauses.standards[family]
     base, _, letter = clause_id.partition("(")
     parent = base if letter else base.rpartition(".")[0]
-    siblings = sorted(
-        c.id for c in standard.clauses.values() if (c.parent or "") == parent and c.id != parent
-    )
-    for pool in (siblings, sorted(standard.clauses)):
-        close = difflib.get_close_matches(clause_id, pool, n=1, cutoff=0.5)
-        if close:
-            found = standard.clauses[close[0]]
-            return f"{found.id} ({found.title})"
-    return None
+    siblings = [c.id for c in standard.clauses.values() if (c.parent or "") == parent]
+    siblings = [s for s in siblings if s != parent]
+    if siblings:
+        best = max(siblings, key=lambda s: (_shared(s, clause_id), -_distance(s, clause_id)))
+    else:
+        close = difflib.get_close_matches(clause_id, sorted(standard.clauses), n=1, cutoff=0.5)
+        if not close:
+            return None
+        best = close[0]
+    return f"{best} ({standard.clauses[best].title})"
+
+
+def _shared(a: str, b: str) -> int:
+    """How many characters two clause ids share from the start."""
+    count = 0
+    for left, right in zip(a, b, strict=False):
+        if left != right:
+            break
+        count += 1
+    return count
+
+
+def _distance(a: str, b: str) -> int:
+    """How far apart the last parts of two clause ids are (`5.8`/`5.9`: 1; `(ab)`/`(ac)`: 1)."""
+
+    def last(text: str) -> int:
+        part = re.split(r"[.(]", text.rstrip(")"))[-1]
+        if part.isdigit():
+            return int(part)
+        return sum((ord(ch) - 96) * 26**i for i, ch in enumerate(reversed(part.lower())))
+
+    return abs(last(a) - last(b))
 
 
 # --- EV005 ------------------------------------------------------------------------------
@@ -383,14 +409,20 @@ def _row_problem(row: Row, checklist: list[Row], require_standards: bool) -> str
         missing.append("the controlled documents that give the evidence")
     if not missing:
         return None
+    if len(missing) == 2:
+        return (
+            f"is marked applicable but names neither {missing[0]} nor {missing[1]}; a notified "
+            "body reads both from the checklist (MDR Annex II section 4). Add them"
+        )
     return (
-        f"is marked applicable but names neither {missing[0]} nor {missing[1]}"
-        if len(missing) == 2
-        else f"is marked applicable but does not name {missing[0]}"
-    ) + "; a notified body reads both from the checklist (MDR Annex II section 4). Add them"
+        f"is marked applicable but does not name {missing[0]}; a notified body reads the "
+        "standards applied and the evidence from the checklist (MDR Annex II section 4). Add them"
+    )
 
 
 def _is_heading(row: Row, checklist: list[Row]) -> bool:
+    if row.indents:
+        return True
     prefix = (row.clause_id + "(", row.clause_id + ".")
     return any(
         other.document is row.document and other.clause_id.startswith(prefix) for other in checklist
@@ -478,7 +510,7 @@ def cybersecurity_gspr_rows_missing(ctx: Context) -> Iterator[Finding]:
     for need in required:
         if not all(fact in facts for fact in need.required_when):
             continue
-        because = "; ".join(f"{FACT_WORDS[f]} ({facts[f]})" for f in need.required_when)
+        because = " and ".join(f"{FACT_WORDS[f]} ({facts[f]})" for f in need.required_when)
         gspr = f"MDR Annex I {need.gspr}"
         found = present.get(need.gspr)
         if not found:
@@ -496,7 +528,7 @@ def cybersecurity_gspr_rows_missing(ctx: Context) -> Iterator[Finding]:
             for row in found:
                 if row.effective_applicable() is not False:
                     continue
-                why = "; ".join(f"{FACT_WORDS[f]} ({facts[f]})" for f in need.must_apply_when)
+                why = " and ".join(f"{FACT_WORDS[f]} ({facts[f]})" for f in need.must_apply_when)
                 yield ctx.finding(
                     "EV006",
                     f"{gspr} ({need.topic}) is marked not applicable in {row.document.label()}, "
@@ -551,13 +583,14 @@ def organisational_evidence_cited_as_supporting(ctx: Context) -> Iterator[Findin
         clause_name = ctx.clauses.display(citation.ref)
         needs = needs_words(clause)
         alternative = _accepted_alternative(ctx, clause, all_citations, satisfying=True)
-        such_as = f", such as {alternative}," if alternative else ""
+        such_as = f" (the file holds {alternative})" if alternative else ""
+        where = "the row" if citation.row is not None else "the technical file"
         yield ctx.finding(
             "EV007",
             f"{type_title(document)} {document.label()} is cited for {clause_name}, which takes "
             f"organisational evidence only as support; a notified body will look for {needs} "
-            f"beside it{such_as} and finds none. Cite {needs} for {citation.ref.clause} together "
-            f"with {document.label()}",
+            f"beside it, and {where} cites none{such_as}. Cite {needs} for "
+            f"{citation.ref.clause} together with {document.label()}",
             citation.location,
             clause=clause_name,
             key=(document.id or document.path,),

@@ -15,7 +15,7 @@ from techfile.rules.base import Context, rule
 
 INTAKE_CODES = (
     "FM001", "FM002", "FM003", "FM004", "FM005", "FM006",
-    "FM008", "FM009", "FM010", "FM011", "FM012", "FM013",
+    "FM008", "FM009", "FM010", "FM011", "FM012", "FM013", "FM014",
 )  # fmt: skip
 GROUP_ABOVE = 5
 

@@ -150,8 +150,15 @@ def _page_clause(ctx: Context, code: str, index: int = 0) -> str | None:
 
 
 def _page_clauses_text(ctx: Context, code: str) -> str:
+    """`EN IEC 81001-5-1:2022 5.8.1 and 5.8.5`; `MDR Annex I 17.4 and 23.4(ab); MDCG ...`."""
     page = ctx.pages.get(code)
-    return ", ".join(page.clauses) if page and page.clauses else ""
+    groups: dict[str, list[str]] = {}
+    for text in page.clauses if page else ():
+        standard, _, number = text.rpartition(" ")
+        groups.setdefault(standard, []).append(number)
+    return "; ".join(
+        f"{standard} {' and '.join(numbers)}".strip() for standard, numbers in groups.items()
+    )
 
 
 def _is_approved(ctx: Context, document: Document) -> bool:
@@ -213,7 +220,7 @@ def _item_name(item: Item, *fields: str) -> str:
         text = _text(item.get(field))
         if text:
             text = " ".join(text.split()).rstrip(".")
-            short = text if len(text) <= 70 else text[:67].rstrip() + "..."
+            short = text if len(text) <= 80 else text[:77].rstrip() + "..."
             return f"{item.id} ({short})"
     return str(item.id)
 
@@ -239,6 +246,20 @@ def _is_penetration_test(document: Document) -> bool:
 class _Suggestion:
     text: str
     location: Location
+    holder: str | None = None  # "if HOLDER holds it, list the clause": merged when repeated
+    unapproved: bool = False
+
+
+def _suggestion_text(suggestions: list[_Suggestion], entries: str) -> str:
+    shown = suggestions[:SUGGESTIONS]
+    holders = [s for s in shown if s.holder]
+    if len(holders) == len(shown) > 1 and len({s.unapproved for s in holders}) == 1:
+        names = " or ".join(str(s.holder) for s in holders)
+        approve = " and approve it" if holders[0].unapproved else ""
+        text = f"if {names} holds it, list `{entries}` in its `evidence_for`{approve}"
+    else:
+        text = "; ".join(s.text for s in shown)
+    return text[:1].upper() + text[1:]
 
 
 def _family(ctx: Context) -> str | None:
@@ -261,17 +282,6 @@ def lifecycle_applies(ctx: Context) -> bool:
     return any(c.ref.family == family for c in citations(ctx.index, ctx.clauses))
 
 
-def _within(clause: Clause | None, target: str, clauses: dict[str, Clause]) -> bool:
-    """The clause is `target` or one of its lettered items or subclauses."""
-    seen = 0
-    while clause is not None and seen < 16:
-        if clause.id == target:
-            return True
-        clause = clauses.get(clause.parent) if clause.parent else None
-        seen += 1
-    return False
-
-
 def _type_counts(activity: Activity, document: Document) -> bool:
     if document.type not in activity.types:
         return False
@@ -288,69 +298,69 @@ def lifecycle_evidence_missing(ctx: Context) -> Iterator[Finding]:
     standard = ctx.clauses.standards.get(family or "")
     if standard is None or not lifecycle_applies(ctx):
         return
-    own = [
-        c
-        for c in citations(ctx.index, ctx.clauses)
-        if c.ref.family == family and c.evidence is not None
-    ]
+    cited = _cited_clauses(ctx, family or "", standard.clauses)
     for activity in data.activities:
         missing = []
         for clause_id in activity.clauses:
             clause = standard.clauses.get(clause_id)
-            if clause is not None and not _covered(ctx, activity, clause, own, standard.clauses):
+            if clause is not None and not _covered(ctx, activity, clause, cited):
                 missing.append(clause)
         if missing:
-            yield _missing_finding(ctx, activity, missing, own, standard.clauses)
+            yield _missing_finding(ctx, activity, missing, cited)
 
 
-def _cites(
-    document: Document, clause: Clause, own: list[Citation], clauses: dict[str, Clause]
-) -> bool:
-    return any(c.evidence is document and _within(c.clause, clause.id, clauses) for c in own)
+Cited = dict[str, set[int]]  # clause id -> id() of the documents citing it or one of its items
 
 
-def _covered(
-    ctx: Context,
-    activity: Activity,
-    clause: Clause,
-    own: list[Citation],
-    clauses: dict[str, Clause],
-) -> bool:
+def _cited_clauses(ctx: Context, family: str, clauses: dict[str, Clause]) -> Cited:
+    cited: Cited = {}
+    for citation in citations(ctx.index, ctx.clauses):
+        if citation.ref.family != family or citation.evidence is None:
+            continue
+        clause, depth = citation.clause, 0
+        while clause is not None and depth < 16:
+            cited.setdefault(clause.id, set()).add(id(citation.evidence))
+            clause = clauses.get(clause.parent) if clause.parent else None
+            depth += 1
+    return cited
+
+
+def _cites(document: Document, clause: Clause, cited: Cited) -> bool:
+    return id(document) in cited.get(clause.id, ())
+
+
+def _covered(ctx: Context, activity: Activity, clause: Clause, cited: Cited) -> bool:
     for document in ctx.documents:
         if not _is_approved(ctx, document):
             continue
         if _evidence_class(ctx, document) not in clause.accepts:
             continue
-        if _type_counts(activity, document) or _cites(document, clause, own, clauses):
+        if _type_counts(activity, document) or _cites(document, clause, cited):
             return True
     return False
 
 
 def _missing_finding(
-    ctx: Context,
-    activity: Activity,
-    missing: list[Clause],
-    own: list[Citation],
-    clauses: dict[str, Clause],
+    ctx: Context, activity: Activity, missing: list[Clause], cited: Cited
 ) -> Finding:
     first = missing[0]
     display = ctx.clauses.display(_ref(ctx, first))
     numbers = ", ".join(c.id for c in missing)
     where = f"{display.rsplit(' ', 1)[0]} {numbers}"
-    suggestions = _suggestions(ctx, activity, missing, own, clauses)
+    suggestions = _suggestions(ctx, activity, missing, cited)
     message = (
-        f"no approved document covers the {activity.name} that {where} requires; a notified "
-        "body will ask for it. "
+        f"no approved document covers the {activity.name} ({where}); a notified body will ask "
+        "for it. "
     )
+    entries = "`, `".join(ctx.clauses.display(_ref(ctx, c)) for c in missing)
     if suggestions:
-        hint = "; ".join(s.text for s in suggestions[:SUGGESTIONS])
-        message += hint[:1].upper() + hint[1:]
+        message += _suggestion_text(suggestions, entries)
     else:
-        message += _generic_fix(activity, where)
+        message += _generic_fix(activity, entries)
     return ctx.finding(
         "SDL001",
         message,
-        _anchor(ctx, first, own, suggestions),
+        _anchor(ctx, first, suggestions),
         clause=display,
         key=(activity.id,),
     )
@@ -360,38 +370,47 @@ def _ref(ctx: Context, clause: Clause) -> ClauseRef:
     return ClauseRef(clause.id, clause.family, "", None, clause.id)
 
 
-def _generic_fix(activity: Activity, where: str) -> str:
+def _generic_fix(activity: Activity, entries: str) -> str:
     if activity.types:
         kinds = " or ".join(f"`type: {t}`" for t in activity.types)
         return (
-            f"Add an approved document of {kinds}, or list `{where}` in the `evidence_for` of "
+            f"Add an approved document of {kinds}, or list `{entries}` in the `evidence_for` of "
             "the approved document that holds it"
         )
-    usual = ", ".join(activity.also_in[:3])
-    often = f" (often the {usual})" if usual else ""
-    return f"List `{where}` in the `evidence_for` of the approved document that holds it{often}"
+    usual = " or ".join(f"`{t}`" for t in activity.also_in[:3])
+    often = f" (often a document of type {usual})" if usual else ""
+    return f"List `{entries}` in the `evidence_for` of the approved document that holds it{often}"
 
 
 def _suggestions(
-    ctx: Context,
-    activity: Activity,
-    missing: list[Clause],
-    own: list[Citation],
-    clauses: dict[str, Clause],
+    ctx: Context, activity: Activity, missing: list[Clause], cited: Cited
 ) -> list[_Suggestion]:
     found: list[_Suggestion] = []
     named: set[str] = set()
     clause = missing[0]
-    display = ctx.clauses.display(_ref(ctx, clause))
+    display = "`, `".join(ctx.clauses.display(_ref(ctx, c)) for c in missing)
 
-    def add(document: Document, text: str, location: Location) -> None:
+    def add(document: Document, text: str, location: Location, holder: bool = False) -> None:
         if document.path not in named:
             named.add(document.path)
-            found.append(_Suggestion(text, location))
+            unapproved = holder and not _is_approved(ctx, document)
+            label = _label(document) if holder else None
+            found.append(_Suggestion(text, location, label, unapproved))
+
+    def holds(document: Document) -> None:
+        approve = "" if _is_approved(ctx, document) else " and approve it"
+        add(
+            document,
+            f"if {_label(document)} holds it, list `{display}` in its `evidence_for`{approve}",
+            document.location("evidence_for")
+            if "evidence_for" in document.meta
+            else document.location(),
+            holder=True,
+        )
 
     # 1. would count, but is not approved
     for document in ctx.documents:
-        relevant = _type_counts(activity, document) or _cites(document, clause, own, clauses)
+        relevant = _type_counts(activity, document) or _cites(document, clause, cited)
         accepted = _evidence_class(ctx, document) in clause.accepts
         if relevant and accepted and not _is_approved(ctx, document):
             add(
@@ -404,7 +423,7 @@ def _suggestions(
         if _type_counts(activity, document) and tests_other_product(ctx, document):
             add(
                 document,
-                f"{_label(document)} tested {_tested_product(document)!r}, not "
+                f"{_label(document)} tested `{_tested_product(document)}`, not "
                 f"{device_name(ctx)}, so it is not evidence for the device",
                 document.location("test_object", "product"),
             )
@@ -430,15 +449,9 @@ def _suggestions(
     holders = [d for d in ctx.documents if d.type in activity.also_in]
     holders.sort(key=lambda d: not _mentions(activity, d))
     for document in holders:
-        if not _cites(document, clause, own, clauses):
-            approve = "" if _is_approved(ctx, document) else " and approve it"
-            add(
-                document,
-                f"if {_label(document)} holds it, list `{display}` in its `evidence_for`{approve}",
-                document.location("evidence_for")
-                if "evidence_for" in document.meta
-                else document.location(),
-            )
+        accepted = _evidence_class(ctx, document) in clause.accepts
+        if accepted and not _cites(document, clause, cited):
+            holds(document)
     # 5. files whose name, title or headings suggest the activity
     for document in ctx.index.documents:
         if document.status in INACTIVE_STATUSES or document.path in named:
@@ -448,19 +461,15 @@ def _suggestions(
             add(
                 document,
                 f"the file {document.path} looks like a {suggested_type.replace('-', ' ')} but "
-                "has no "
-                f"document type; give it `type: {suggested_type}`",
+                f"has no document type; give it `type: {suggested_type}`",
                 document.location(),
             )
-        elif _mentions(activity, document):
-            what = _label(document)
-            add(
-                document,
-                f"if {what} holds it, list `{display}` in its `evidence_for`",
-                document.location("evidence_for")
-                if "evidence_for" in document.meta
-                else document.location(),
-            )
+        elif (
+            document.type is not None
+            and _evidence_class(ctx, document) in clause.accepts
+            and _mentions(activity, document)
+        ):
+            holds(document)
     return found
 
 
@@ -493,9 +502,7 @@ def _mentions(activity: Activity, document: Document) -> bool:
     return any(_has_phrase(text, activity.hints) for text in texts if text)
 
 
-def _anchor(
-    ctx: Context, clause: Clause, own: list[Citation], suggestions: list[_Suggestion]
-) -> Location:
+def _anchor(ctx: Context, clause: Clause, suggestions: list[_Suggestion]) -> Location:
     """Where the missing evidence is reported: the conformity-matrix row that claims it (so a
     finding of the evidence family about that row owns the defect), else the most likely file,
     else the security plan, the conformity matrix, the device description or the
@@ -740,7 +747,7 @@ def security_test_not_on_product_version(ctx: Context) -> Iterator[Finding]:
             product = _tested_product(document)
             yield ctx.finding(
                 "SDL005",
-                f"security test report {document.label()} tested {product!r}, not the device "
+                f"security test report {document.label()} tested `{product}`, not the device "
                 f"{device}; a test of other systems is no evidence that the device is secure, "
                 "and a notified body will ask for a test of the device. Test the device, or, if "
                 "this is a test of the organisation's IT, give it `type: enterprise-pentest`",
@@ -894,7 +901,10 @@ def threat_model_review_overdue(ctx: Context) -> Iterator[Finding]:
 
 def _declared_items(ctx: Context) -> tuple[set[int], list[Document]]:
     """ids() of the items referenced from the IT security requirements and the IFU."""
-    declaring = ctx.index.of_type("it-security-requirements", "ifu")
+    declaring = sorted(
+        ctx.index.of_type("it-security-requirements", "ifu"),
+        key=lambda d: (d.type != "it-security-requirements", d.path),
+    )
     found: set[int] = set()
     for document in declaring:
         for reference in ctx.index.references(document):
@@ -975,14 +985,21 @@ def it_security_requirements_incomplete(ctx: Context) -> Iterator[Finding]:
     fields = ", ".join(f"`{part.field}`" for part in missing)
     looked = " and ".join(d.label() for d in documents[:3])
     clause = _page_clause(ctx, "SDL009")
+    heading = missing[0].name[:1].upper() + missing[0].name[1:]
+    each = "it" if len(missing) == 1 else "each"
+    plural = "field" if len(missing) == 1 else "fields"
+    fields_hint = (
+        f", or the front-matter {plural} {fields}"
+        if target.type == "it-security-requirements"
+        else ""
+    )
     yield ctx.finding(
         "SDL009",
-        f"the minimum IT requirements ({looked}) say nothing about {names}; {clause} requires "
-        "software manufacturers to set out the minimum requirements concerning hardware, IT "
-        "network characteristics and IT security measures, including protection against "
-        "unauthorised access, and a notified body will look for each. Add a section with a "
-        f"heading for each, or the front-matter {'field' if len(missing) == 1 else 'fields'} "
-        f"{fields}",
+        f"the minimum IT requirements ({looked}) say nothing about {names}; {clause} asks "
+        "manufacturers of software to state the minimum hardware, IT network and IT security "
+        "requirements, protection against unauthorised access included, needed to run it as "
+        f"intended, and a notified body will look for each. Add a section for {each} to "
+        f"{target.label()} (for example `## {heading}`){fields_hint}",
         target.location(),
         clause=clause,
         key=tuple(part.field for part in missing),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from techfile.model.plan import (
 from techfile.model.registry import value_aliases
 from techfile.rules.base import Context, rule
 
+_LETTERED = re.compile(r"\s+([a-z]{1,2})\)$")  # `4.4 d)` -> `4.4(d)` inside parentheses
 IMPACT_ORDER = {"serious": 3, "non-serious": 2, "unknown": 1, "none": 0}
 
 
@@ -177,14 +179,14 @@ CHAIN_FIELDS = (
     ("severity", "severity"),
 )
 CELL_WORDS = {
-    "acceptable": "acceptable",
-    "reduce-afap": "reduce as far as possible",
-    "unacceptable": "unacceptable",
+    "acceptable": "rates {pair} acceptable",
+    "reduce-afap": "puts {pair} in the region where risks are reduced as far as possible",
+    "unacceptable": "rates {pair} unacceptable",
 }
 STATED_WORDS = {
-    "acceptable": "acceptable",
-    "not-acceptable": "not acceptable",
-    "reduce-afap": "reduce as far as possible",
+    "acceptable": "is stated acceptable",
+    "not-acceptable": "is stated not acceptable",
+    "reduce-afap": "is placed in the reduce-as-far-as-possible region",
 }
 
 
@@ -212,7 +214,7 @@ def _cite(ctx: Context, code: str, index: int = 0) -> str:
 def _cited(ctx: Context, code: str, *indexes: int) -> str:
     """` (ISO 14971:2019 5.4, 5.5)`: the page's clauses at these positions (default: the
     first), for the message."""
-    texts = [t for t in (_cite(ctx, code, i) for i in indexes or (0,)) if t]
+    texts = [_LETTERED.sub(r"(\1)", t) for i in indexes or (0,) if (t := _cite(ctx, code, i))]
     if not texts:
         return ""
     refs = [ctx.clauses.parse(t) for t in texts]
@@ -389,15 +391,15 @@ def acceptability_contradicts_matrix(ctx: Context) -> Iterator[Finding]:
             evaluation = _evaluate(plan, row, stage, aliases)
             if not contradicts(evaluation.stated, evaluation.cell, str(reading)):
                 continue
-            stated = STATED_WORDS.get(evaluation.stated or "", evaluation.stated)
-            cell = CELL_WORDS.get(evaluation.cell or "", evaluation.cell)
+            stated = STATED_WORDS.get(evaluation.stated or "", "")
             pair = _pair(evaluation.severity, evaluation.probability)
+            cell = CELL_WORDS.get(evaluation.cell or "", "").format(pair=pair)
             yield ctx.finding(
                 "RM004",
-                f"risk {_name(row)} in {document.label()} is stated {stated} {when}, but the "
-                f"acceptability matrix of {plan.label} rates {pair} {cell}; a notified body "
-                f"will ask which evaluation is right{_cited(ctx, 'RM004', clause)}. Correct "
-                "the row, or the matrix if the policy changed",
+                f"risk {_name(row)} in {document.label()} {stated} {when}, but the "
+                f"acceptability matrix of {plan.label} {cell}; a notified body will ask which "
+                f"evaluation is right{_cited(ctx, 'RM004', clause)}. Correct the row, or the "
+                "matrix if the policy changed",
                 row.location_of(field_name),
                 key=(row.id or str(row.line), stage),
             )
@@ -453,17 +455,30 @@ def unacceptable_residual_risk_without_benefit_risk(ctx: Context) -> Iterator[Fi
         evaluation = _evaluate(plan, row, "residual", aliases)
         if evaluation.verdict != "not-acceptable":
             continue
+        pair = _pair(evaluation.severity, evaluation.probability)
         if evaluation.cell == "unacceptable" and plan is not None:
-            pair = _pair(evaluation.severity, evaluation.probability)
             why = f"is unacceptable under the matrix of {plan.label} ({pair})"
+        elif evaluation.cell == "reduce-afap" and plan is not None:
+            why = (
+                f"is stated not acceptable ({pair}, where the matrix of {plan.label} asks to "
+                "reduce risks as far as possible)"
+            )
         else:
             why = "is stated not acceptable"
+        uncontrolled = not _as_list(row.get("controls")) and not any(
+            as_text(row.get(f)) for f in ("residual_severity", "residual_probability")
+        )
+        subject = (
+            f"risk {_name(row)} in {document.label()} has no risk control; its risk"
+            if uncontrolled
+            else f"the residual risk of {_name(row)} in {document.label()}"
+        )
         yield ctx.finding(
             "RM006",
-            f"the residual risk of {_name(row)} in {document.label()} {why}, and the row names "
-            "no benefit-risk analysis; a notified body will ask for the analysis showing that "
-            f"the medical benefit outweighs this risk{_cited(ctx, 'RM006')}. Reduce the risk "
-            "further, or add `benefit_risk_ref` pointing to that analysis",
+            f"{subject} {why}, and the row names no benefit-risk analysis; a notified body "
+            "will ask for the analysis showing that the medical benefit outweighs this risk"
+            f"{_cited(ctx, 'RM006')}. Reduce the risk further, or add `benefit_risk_ref` "
+            "pointing to that analysis",
             row.location_of("residual_acceptable"),
             key=(row.id or str(row.line),),
         )
@@ -482,7 +497,12 @@ def _device_name(ctx: Context) -> str:
         if isinstance(name, str) and name.strip():
             return name.strip()
     name = ctx.device.get("name")
-    return str(name) if name else "The device"
+    return str(name) if name else ""
+
+
+def _connected_device(ctx: Context) -> str:
+    name = _device_name(ctx)
+    return f"{name} is a connected device" if name else "The device is connected"
 
 
 @rule("RM007")
@@ -497,10 +517,10 @@ def no_security_risks_in_risk_file(ctx: Context) -> Iterator[Finding]:
     names = ", ".join(d.label() for d in documents)
     yield ctx.finding(
         "RM007",
-        f"{_device_name(ctx)} is a connected device, but no row of the ISO 14971 risk file "
+        f"{_connected_device(ctx)}, but no row of the ISO 14971 risk file "
         f"({names}) is a security risk (`source: security` or threat refs); a notified body "
         "will expect the security risks that can lead to harm to be analysed there"
-        f"{_cited(ctx, 'RM007')}. Carry them over from the threat model, or mark the rows "
+        f"{_cited(ctx, 'RM007', 0, 1)}. Carry them over from the threat model, or mark the rows "
         "that already cover them `source: security`",
         first.location("risks") if "risks" in first.meta else first.location(),
         key=(first.id or first.path,),
@@ -523,19 +543,25 @@ def risk_chain_incomplete(ctx: Context) -> Iterator[Finding]:
         if not missing:
             continue
         listed = ", ".join(missing[:-1]) + (" or " if len(missing) > 1 else "") + missing[-1]
-        note = ""
-        if probability_missing:
+        if missing == ["probability"]:
             where = f"the plan {plan.label}" if plan is not None else "no risk management plan"
-            note = (
-                f" ({where} gives no criteria for risks whose probability cannot be estimated, "
-                "and the row gives no `probability_method`)"
+            yield ctx.finding(
+                "RM008",
+                f"risk {_name(row)} in {document.label()} has no probability, {where} gives no "
+                "criteria for risks whose probability cannot be estimated, and the row gives no "
+                "`probability_method`; a notified body will ask how this risk was evaluated"
+                f"{_cited(ctx, 'RM008', 1, 2)}. Estimate the probability, or record how the risk "
+                "is evaluated without one: `probability_method: not-estimable` or "
+                "`exploitability` in the row, or `non_estimable_probability_criteria` in the plan",
+                row.location,
+                key=(row.id or str(row.line),),
             )
+            continue
         yield ctx.finding(
             "RM008",
-            f"risk {_name(row)} in {document.label()} has no {listed}{note}; a notified body "
-            "will ask for the whole sequence from hazard through hazardous situation to harm, "
-            f"with its severity and probability{_cited(ctx, 'RM008', 0, 1)}. Fill in the "
-            "missing parts",
+            f"risk {_name(row)} in {document.label()} has no {listed}; a notified body will ask "
+            "for the whole sequence from hazard through hazardous situation to harm, with its "
+            f"severity and probability{_cited(ctx, 'RM008', 0, 1)}. Fill in the missing parts",
             row.location,
             key=(row.id or str(row.line),),
         )
@@ -550,8 +576,9 @@ def plan_matrix_incomplete(ctx: Context) -> Iterator[Finding]:
         plan = plans[0]
         yield ctx.finding(
             "RM009",
-            f"the risk management plan {plan.label} defines no risk acceptability matrix; a "
-            "notified body will ask by which criteria each risk was judged acceptable"
+            f"no risk management plan defines a risk acceptability matrix that techfile can read "
+            f"(`acceptability_matrix` in the front-matter of {plan.label}); a notified body will "
+            "ask by which criteria each risk was judged acceptable"
             f"{_cited(ctx, 'RM009')}. Add `acceptability_matrix` (severity level -> "
             "probability level -> acceptable, reduce-afap or unacceptable)",
             plan.document.location(),
