@@ -19,7 +19,7 @@ def test_fixture(
     code = case.parent.name.split("-", 1)[0]
     monkeypatch.chdir(case)
     capsys.readouterr()
-    exit_code = main(["check", "--select", code])
+    exit_code = main(["check", "--select", code, "--no-cache"])
     out = capsys.readouterr().out
     assert out == (case / "expected.txt").read_text(encoding="utf-8")
     if case.name == "fail":

@@ -31,7 +31,7 @@ def _codes(
     _write(tmp_path, files)
     monkeypatch.chdir(tmp_path)
     capsys.readouterr()
-    exit_code = main(["check", "--select", page.code, "--format", "text"])
+    exit_code = main(["check", "--select", page.code, "--format", "text", "--no-cache"])
     out = capsys.readouterr().out
     assert exit_code in (0, 1), out
     return [line.split(": ", 1)[1].split(" ", 1)[0] for line in out.splitlines()]

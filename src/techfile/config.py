@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import subprocess
 import tomllib
 from dataclasses import dataclass, field
@@ -72,6 +73,19 @@ class Config:
         if "as-of" in self.raw:
             return datetime.date.fromisoformat(self.raw["as-of"])
         return datetime.date.today()
+
+    def table_lines(self, name: str) -> list[int]:
+        """Lines of the `[[name]]` headers in the configuration file, in order (TOML gives no
+        positions, so findings about a config entry find their line here)."""
+        if self.source is None:
+            return []
+        try:
+            text = self.source.read_text(encoding="utf-8")
+        except OSError:
+            return []
+        prefix = "tool.techfile." if self.source.name == "pyproject.toml" else ""
+        header = re.compile(rf"^\s*\[\[\s*{re.escape(prefix + name)}\s*\]\]", re.MULTILINE)
+        return [text.count("\n", 0, m.start()) + 1 for m in header.finditer(text)]
 
     def rule_options(self, code: str) -> dict[str, Any]:
         return dict(self.raw.get("rules", {}).get(code, {}))

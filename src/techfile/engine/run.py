@@ -107,6 +107,7 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
     if not options.allow_shallow and any("git-history" in pages[c].requires for c in selected):
         refuse_shallow(config.root)
     settings = parse_settings(config)
+    check_type_names(config, settings)
     cache = ParseCache(config.root, settings_key(settings), options.use_cache)
     parsed = load_files(source, config.include, config.exclude, settings, cache, options.jobs)
     attach_external(parsed, config.get("items-from", []), settings, source.read_path)
@@ -159,6 +160,21 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
         notices=ctx.notices,
         baseline_gone=gone,
     )
+
+
+def check_type_names(config: Config, settings: ParseSettings) -> None:
+    """`[types]` and `[aliases.types]` must name known types: a typo there would silently
+    leave whole folders unchecked."""
+    registry = settings.types
+    named = [
+        *config.get("types", {}).values(),
+        *config.get("aliases", {}).get("types", {}).values(),
+    ]
+    for name in named:
+        if registry.canonical(str(name)) is None:
+            suggestion = registry.suggest(str(name))
+            hint = f"; did you mean {suggestion!r}?" if suggestion else ""
+            raise ConfigError(f"{name!r} is not a document type (`techfile types`){hint}")
 
 
 def refuse_shallow(root: Path) -> None:

@@ -79,8 +79,10 @@ def collect(
             )
         if file.document is not None:
             candidates.extend(_waivers(file, as_of))
-    for entry in config.get("per-file-ignores", []):
-        where = Location(_config_path(config), 0)
+    entry_lines = config.table_lines("per-file-ignores")
+    for position, entry in enumerate(config.get("per-file-ignores", [])):
+        line = entry_lines[position] if position < len(entry_lines) else 0
+        where = Location(_config_path(config), line)
         suppression = Suppression(
             "per-file-ignore",
             tuple(c.upper() for c in entry["rules"]),
@@ -171,7 +173,7 @@ def _check(candidate: _Candidate, known: set[str]) -> list[Problem]:
                     (code,),
                 )
             )
-        elif not any(k.startswith(code) for k in known):
+        elif not names_rules(code, known):
             problems.append(
                 Problem(
                     "SUP003",
@@ -228,9 +230,20 @@ def _first_match(finding: Finding, candidates: list[_Candidate]) -> _Candidate |
     return None
 
 
+def names_rules(code: str, known: set[str]) -> bool:
+    """A suppression names an exact rule code, or a whole family by its letters (`FM`):
+    `RM01` is a slip for RM001, not a prefix meaning RM010-RM019."""
+    if code in known:
+        return True
+    return code.isalpha() and any(k.startswith(code) for k in known)
+
+
 def _matches(finding: Finding, candidate: _Candidate) -> bool:
     suppression = candidate.suppression
-    if not any(finding.code.startswith(code) for code in suppression.codes):
+    if not any(
+        finding.code == code or (code.isalpha() and finding.code.startswith(code))
+        for code in suppression.codes
+    ):
         return False
     location = finding.location
     if candidate.path is None:

@@ -48,13 +48,17 @@ def discover(root: Path, include: tuple[str, ...], exclude: tuple[str, ...]) -> 
     listed = _git_files(root)
     paths = listed if listed is not None else _walk(root)
     found: list[Candidate] = []
-    for rel in sorted(set(paths)):
-        if not matches(rel, include) or matches(rel, exclude):
-            continue
+    chosen = [p for p in sorted(set(paths)) if matches(p, include) and not matches(p, exclude)]
+    real_files = {(root / p).resolve() for p in chosen if not (root / p).is_symlink()}
+    for rel in chosen:
         if not _is_utf8(rel):
             found.append(_undecodable_name(root, rel))
             continue
-        found.append(_check_link(root, rel))
+        candidate = _check_link(root, rel)
+        alias = candidate.problem is None and candidate.absolute.is_symlink()
+        if alias and candidate.absolute.resolve() in real_files:
+            continue  # a second name for a file that is read under its own name
+        found.append(candidate)
     return found
 
 

@@ -61,6 +61,23 @@ def _parser() -> Any:
     return MarkdownIt("commonmark").enable("table").disable("inline")
 
 
+_ATX = re.compile(r" {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*")
+
+
+def scan_headings(body: str, body_line: int) -> tuple[tuple[int, str, int], ...]:
+    """ATX headings outside code fences, for documents whose body is not parsed."""
+    lines = body.split("\n")
+    skipped = fenced_lines(lines) if "```" in body or "~~~" in body else set()
+    found = []
+    for index, line in enumerate(lines):
+        if index in skipped or "#" not in line[:4]:
+            continue
+        match = _ATX.fullmatch(line)
+        if match:
+            found.append((len(match.group(1)), match.group(2).strip(), body_line + index))
+    return tuple(found)
+
+
 def first_h1(body: str, body_line: int) -> tuple[str, int] | None:
     """The first ATX `# heading` outside code fences, without parsing the whole body."""
     lines = body.split("\n")

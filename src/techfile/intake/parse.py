@@ -14,7 +14,7 @@ from typing import Any
 from techfile.intake.diagnostics import Diagnostic
 from techfile.intake.directives import Directive, find_directives
 from techfile.intake.discover import matches
-from techfile.intake.markdown import Body, first_h1, parse_body, placeholders
+from techfile.intake.markdown import Body, first_h1, parse_body, placeholders, scan_headings
 from techfile.intake.split import split_front_matter
 from techfile.intake.text import decode
 from techfile.intake.values import NodeTyper, Typed, ValueAliases, dotted
@@ -111,6 +111,8 @@ class _FileParser:
                     key=(str(rows),),
                 )
             )
+        if doc_type is not None and not needs_body:
+            body = Body(headings=scan_headings(split.body, split.body_line))
         h1 = self._h1(body, split.body, split.body_line)
         doc_id = self._doc_id(meta, h1)
         document = Document(

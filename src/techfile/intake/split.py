@@ -53,9 +53,36 @@ def split_front_matter(text: str) -> Split:
     )
 
 
+def _late_opening(text: str) -> Split | None:
+    """Front-matter whose `---` comes after blank lines: read it, and say it is misplaced."""
+    stripped = text.lstrip(" \t\n")
+    blank_lines = text[: len(text) - len(stripped)].count("\n")
+    if blank_lines == 0 or not stripped.startswith("---"):
+        return None
+    inner = split_front_matter(stripped)
+    first_key = next((line for line in (inner.front_matter or "").split("\n") if line.strip()), "")
+    if inner.front_matter is None or not _KEY_LINE.match(first_key):
+        return None  # a thematic break, not front-matter
+    return Split(
+        inner.front_matter,
+        inner.front_matter_line + blank_lines,
+        inner.body,
+        inner.body_line + blank_lines,
+        Diagnostic(
+            "FM013",
+            f"the front-matter opens on line {blank_lines + 1}, after blank lines; techfile "
+            "read it, but most tools show it as text: remove the blank lines above `---`",
+            line=blank_lines + 1,
+        ),
+    )
+
+
 def _headerless(text: str) -> Split:
     """Front-matter written without its opening `---` (as strongdm comply does): key lines
     from line 1 up to a `---` line. Anything else is a body without front-matter."""
+    late = _late_opening(text)
+    if late is not None:
+        return late
     lines = text.split("\n", MAX_HEADERLESS_LINES + 1)[:MAX_HEADERLESS_LINES]
     if not lines or not _KEY_LINE.match(lines[0]):
         return Split(None, 0, text, 1)

@@ -115,11 +115,16 @@ class NodeTyper:
                 return natural
             if "number" in expected and isinstance(natural, (int, float)):
                 return natural
-            if node.tag != _TIMESTAMP and str(natural) != node.value and node.plain:
+            if (
+                node.tag != _TIMESTAMP
+                and _as_other_readers_print(natural) != node.value
+                and node.plain
+            ):
                 self._note(
                     "FM006",
                     f"`{_dotted(path)}: {node.value}` is read as the text {node.value!r}, "
-                    f"but other YAML readers turn it into {natural!r}; quote it to be certain",
+                    f"but other YAML readers turn it into "
+                    f"{_as_other_readers_print(natural)}; quote it to be certain",
                     node,
                     key=(_dotted(path),),
                 )
@@ -135,6 +140,15 @@ class NodeTyper:
         self.diagnostics.append(
             Diagnostic(code, message, node.line + self.offset, node.column, key=key)
         )
+
+
+def _as_other_readers_print(value: Any) -> str:
+    """How a YAML-to-JSON pipeline writes the value back: `2.0` -> 2, `no` -> false."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _enum_or_text(text: str, schema: Schema, aliases: ValueAliases) -> str:
@@ -196,6 +210,9 @@ def type_cell(text: str, schema: Schema, aliases: ValueAliases) -> Any:
         alias = aliases.as_boolean(cleaned)
         if alias is not None:
             return alias
+    allowed = schema.get("enum")
+    if isinstance(allowed, list) and cleaned and aliases.as_enum(cleaned, allowed) is not None:
+        return aliases.as_enum(cleaned, allowed)  # `none` is a value here, not an empty cell
     if cleaned.casefold() in _EMPTY_CELLS:
         return None
     if "number" in expected and "string" not in expected:

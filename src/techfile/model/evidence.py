@@ -71,7 +71,7 @@ class Row:
 
     @property
     def standards(self) -> list[str]:
-        texts = (clause_text(entry) or "" for entry in as_list(self.item.get("standards")))
+        texts = (_standard_text(entry) for entry in as_list(self.item.get("standards")))
         return [t for t in texts if not is_blank(t)]
 
     @property
@@ -248,7 +248,7 @@ def _row_citations(
         if row.applicable is False:
             continue
         for cited in row.evidence:
-            resolution = index.resolve(cited, document, "document")
+            resolution = index.resolve(cited, document, "any")  # `DOC:ITEM` names its document
             yield Citation(
                 document,
                 row.item,
@@ -269,7 +269,7 @@ def row_citations(index: Index, row: Row) -> list[Citation]:
             row.item.location_of("evidence"),
             row.ref,
             row.clause,
-            index.resolve(cited, row.document, "document").document,
+            index.resolve(cited, row.document, "any").document,
             cited,
         )
         for cited in row.evidence

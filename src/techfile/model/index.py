@@ -14,6 +14,7 @@ from techfile.model.schemas import Schema, branch_for, flattened, item_schema, p
 
 _LINK = re.compile(r"^\s*\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]*)(?:\s+\"[^\"]*\")?\)\s*$")
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|mailto:|urn:|doi:)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +57,11 @@ class Index:
                     local.setdefault(item.list_name, {}).setdefault(item.id, item)
 
     def document(self, doc_id: str) -> Document | None:
+        """The document with this id; an active one before an obsolete or superseded copy."""
         found = self.by_id.get(doc_id)
-        return found[0] if found else None
+        if not found:
+            return None
+        return next((d for d in found if d.active), found[0])
 
     def of_type(self, *types: str) -> list[Document]:
         return [d for d in self.documents if d.active and d.type in types]
@@ -68,6 +72,8 @@ class Index:
         """Resolve a reference. `lists` names the item lists the field points into (from the
         schema's x-techfile-list); they are preferred where an id exists in several lists."""
         text = value.strip()
+        if _URL.match(text):
+            return Resolution(problem="external")
         link = _LINK.match(text)
         target = link.group("target") if link else None
         if target is None and (".md" in text or text.startswith(("./", "../"))) and " " not in text:
@@ -75,14 +81,14 @@ class Index:
         if target is not None:
             return self._resolve_link(target, source)
         if kind in ("document", "any"):
-            found = self.by_id.get(text)
+            found = self.document(text)
             if found:
-                return Resolution(document=found[0])
+                return Resolution(document=found)
         if ":" in text and kind in ("item", "any"):
             doc_id, _, item_id = text.rpartition(":")
-            owner = self.by_id.get(doc_id)
+            owner = self.document(doc_id)
             if owner:
-                return self._item_in(owner[0], item_id, lists)
+                return self._item_in(owner, item_id, lists)
         if kind in ("item", "any"):
             return self._item_anywhere(text, source, lists)
         return Resolution(problem="dangling")
@@ -100,10 +106,13 @@ class Index:
             return Resolution(problem="dangling")
         if not anchor:
             return Resolution(document=document)
+        wanted = anchor.casefold()
         for item in document.all_items():
-            if item.id is not None and _anchor(item.id) == anchor.casefold():
+            if item.id is not None and _anchor(item.id) == wanted:
                 return Resolution(document=document, item=item)
-        return Resolution(document=document)  # an anchor to a heading names the document
+        if any(_anchor(text) == wanted for _level, text, _line in document.headings):
+            return Resolution(document=document)  # a section of the document
+        return Resolution(document=document, problem="anchor")
 
     def _local(self, document: Document, item_id: str, lists: tuple[str, ...]) -> Item | None:
         by_list = self.local_items.get(document.path, {})

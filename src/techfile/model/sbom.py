@@ -21,6 +21,7 @@ import datetime
 import functools
 import json
 import re
+import stat
 import urllib.parse
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -213,9 +214,14 @@ class SbomFile:
 def read_json(path: Path, max_size: int) -> tuple[str, Any, str, str | None, int]:
     """(text, data, encoding, problem, problem line) of a JSON file; never raises."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
     except OSError as exc:
         return "", None, "utf-8", _os_problem(exc), 0
+    if stat.S_ISDIR(status.st_mode):
+        return "", None, "utf-8", "is a directory, not a file", 0
+    if not stat.S_ISREG(status.st_mode):
+        return "", None, "utf-8", "is not a regular file (a device or pipe), so it was not read", 0
+    size = status.st_size
     if size > max_size:
         return (
             "",
@@ -294,8 +300,8 @@ _CACHE: dict[tuple[str, str, int, int, int], SbomFile] = {}
 def load(path: Path, display: str, max_size: int) -> SbomFile:
     """Read and interpret one SBOM or VEX file (cached by path, size and modification time)."""
     try:
-        stat = path.stat()
-        key = (str(path), display, stat.st_size, stat.st_mtime_ns, max_size)
+        status = path.stat()
+        key = (str(path), display, status.st_size, status.st_mtime_ns, max_size)
     except OSError:
         key = None
     if key is not None and key in _CACHE:

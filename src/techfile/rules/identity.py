@@ -13,10 +13,12 @@ from techfile.rules.base import Context, rule
 @rule("ID001")
 def duplicate_ids(ctx: Context) -> Iterator[Finding]:
     for doc_id, documents in sorted(ctx.index.by_id.items()):
-        if len(documents) < 2:
+        # an obsolete or superseded copy may keep its id; two live documents may not
+        live = [d for d in documents if d.type is None or d.active]
+        if len(live) < 2:
             continue
-        first = documents[0]
-        for other in documents[1:]:
+        first = live[0]
+        for other in live[1:]:
             yield ctx.finding(
                 "ID001",
                 f"the document id {doc_id} is also used by {first.path}; every reference to "
@@ -59,12 +61,22 @@ def unresolved_references(ctx: Context) -> Iterator[Finding]:
             )
             owner = f"{ref.item.id} in {document.label()}" if ref.item else document.label()
             if resolution.problem == "dangling":
-                close = difflib.get_close_matches(ref.value.strip(), known, n=1, cutoff=0.75)
-                hint = f" (did you mean {close[0]}?)" if close else ""
+                close = _suggestion(ref.value.strip(), known)
+                hint = f" (did you mean {close}?)" if close else ""
                 yield ctx.finding(
                     "ID002",
                     f"`{ref.field}` of {owner} refers to {ref.value.strip()}, which is not in the "
                     f"technical file{hint}; a reviewer following this trace finds nothing",
+                    location,
+                    key=(ref.field, ref.value.strip()),
+                )
+            elif resolution.problem == "anchor":
+                target = resolution.document.label() if resolution.document else "the document"
+                yield ctx.finding(
+                    "ID002",
+                    f"`{ref.field}` of {owner} links to {ref.value.strip()}, but {target} has no "
+                    "section or item with that anchor; a reviewer following this trace lands "
+                    "nowhere in particular",
                     location,
                     key=(ref.field, ref.value.strip()),
                 )
@@ -77,6 +89,19 @@ def unresolved_references(ctx: Context) -> Iterator[Finding]:
                     location,
                     key=(ref.field, ref.value.strip()),
                 )
+
+
+def _suggestion(value: str, known: list[str]) -> str | None:
+    """A close id of the same kind: `SWR-14` may become `SWR-41`, never `TM-001`."""
+    kind = _prefix(value)
+    same_kind = [k for k in known if _prefix(k) == kind]
+    close = difflib.get_close_matches(value, same_kind, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def _prefix(identifier: str) -> str:
+    head = identifier.rsplit(":", 1)[-1]
+    return "".join(ch for ch in head if ch.isalpha()).casefold()[:6]
 
 
 def _place(item: Item, document: Document) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from techfile.model.clauses import Clause, ClauseRef
 from techfile.model.document import INACTIVE_STATUSES, Document, Item
-from techfile.model.evidence import Citation, citations
+from techfile.model.evidence import Citation, citations, document_status
 from techfile.model.finding import Finding, Location, Severity
 from techfile.model.registry import load_data, type_registry
 from techfile.rules.base import Context, rule
@@ -164,17 +164,15 @@ def _page_clauses_text(ctx: Context, code: str) -> str:
 def _is_approved(ctx: Context, document: Document) -> bool:
     """Approved in its front-matter, or in the document register when the configuration says
     `approval-source = "register"`."""
-    if ctx.config.get("approval-source") == "register" and document.id:
-        for register in ctx.index.of_type("document-register"):
-            for entry in register.items.get("entries", []):
-                if entry.id == document.id:
-                    status = entry.get("status")
-                    return isinstance(status, str) and status.casefold() == "approved"
-    return (document.status or "").casefold() == "approved"
+    from_register = ctx.config.get("approval-source") == "register"
+    status = document_status(ctx.index, document, from_register)
+    return (status or "").casefold() == "approved"
 
 
-def _status_text(document: Document) -> str:
-    return f"`{document.status}`" if document.status else "not given"
+def _status_text(ctx: Context, document: Document) -> str:
+    from_register = ctx.config.get("approval-source") == "register"
+    status = document_status(ctx.index, document, from_register)
+    return f"`{status}`" if status else "not given"
 
 
 def device_name(ctx: Context) -> str | None:
@@ -299,11 +297,12 @@ def lifecycle_evidence_missing(ctx: Context) -> Iterator[Finding]:
     if standard is None or not lifecycle_applies(ctx):
         return
     cited = _cited_clauses(ctx, family or "", standard.clauses)
+    approved = [d for d in ctx.documents if _is_approved(ctx, d)]
     for activity in data.activities:
         missing = []
         for clause_id in activity.clauses:
             clause = standard.clauses.get(clause_id)
-            if clause is not None and not _covered(ctx, activity, clause, cited):
+            if clause is not None and not _covered(ctx, activity, clause, cited, approved):
                 missing.append(clause)
         if missing:
             yield _missing_finding(ctx, activity, missing, cited)
@@ -329,10 +328,10 @@ def _cites(document: Document, clause: Clause, cited: Cited) -> bool:
     return id(document) in cited.get(clause.id, ())
 
 
-def _covered(ctx: Context, activity: Activity, clause: Clause, cited: Cited) -> bool:
-    for document in ctx.documents:
-        if not _is_approved(ctx, document):
-            continue
+def _covered(
+    ctx: Context, activity: Activity, clause: Clause, cited: Cited, approved: list[Document]
+) -> bool:
+    for document in approved:
         if _evidence_class(ctx, document) not in clause.accepts:
             continue
         if _type_counts(activity, document) or _cites(document, clause, cited):
@@ -415,7 +414,8 @@ def _suggestions(
         if relevant and accepted and not _is_approved(ctx, document):
             add(
                 document,
-                f"{_label(document)} would count once approved (status: {_status_text(document)})",
+                f"{_label(document)} would count once approved "
+                f"(status: {_status_text(ctx, document)})",
                 document.location("status") if "status" in document.meta else document.location(),
             )
     # 2. a security test of something other than the device
@@ -461,7 +461,7 @@ def _suggestions(
             add(
                 document,
                 f"the file {document.path} looks like a {suggested_type.replace('-', ' ')} but "
-                f"has no document type; give it `type: {suggested_type}`",
+                f"has no document type techfile knows; give it `type: {suggested_type}`",
                 document.location(),
             )
         elif (

@@ -381,6 +381,8 @@ def _plans_disagree(ctx: Context) -> Iterator[Finding]:
 def acceptability_contradicts_matrix(ctx: Context) -> Iterator[Finding]:
     aliases = _aliases(ctx)
     reading = ctx.options("RM004").get("reduce_afap", "either")
+    if reading not in ("either", "acceptable", "not-acceptable"):
+        reading = "either"
     for document, row, plan in _risk_plan_rows(ctx):
         if plan is None or not plan.has_matrix:
             continue
@@ -410,6 +412,8 @@ def control_without_verification(ctx: Context) -> Iterator[Finding]:
     for document in ctx.index.of_type("risk-analysis"):
         for control in document.items.get("controls", []):
             verification = control.get("verification")
+            if isinstance(verification, str) and verification.strip():
+                continue  # not the {implementation, effectiveness} mapping: FM004 reports it
             given = verification if isinstance(verification, dict) else {}
             missing = [
                 part
@@ -439,8 +443,8 @@ def control_without_verification(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 "RM005",
                 f"risk control {_name(control)} in {document.label()} has {what}; a notified "
-                f"body will ask for {ask}{_cited(ctx, 'RM005')}. List them under {fix} (or "
-                "the table's verification columns)",
+                f"body will ask for {ask}{_cited(ctx, 'RM005')}. Name the evidence in {fix} "
+                "(in a table: the verification columns)",
                 control.location_of("verification"),
                 key=(control.id or str(control.line), *missing),
             )
