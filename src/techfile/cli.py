@@ -17,6 +17,7 @@ from techfile.config import Config, ConfigError, find_root, load_config
 from techfile.engine.baseline import BaselineError
 from techfile.engine.select import SelectionError
 from techfile.model.finding import Severity
+from techfile.rules.pages import PageError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_NAMES = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown")
@@ -375,7 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as problem:
         problem.show()
         return EXIT_ERROR
-    except (ConfigError, SelectionError, BaselineError) as problem:
+    except (ConfigError, SelectionError, BaselineError, PageError) as problem:
         click.echo(f"techfile: configuration error: {problem}", err=True)
         return EXIT_ERROR
     except Exception as problem:

@@ -14,6 +14,13 @@ from techfile.model.finding import Severity
 from techfile.resources import bundled
 
 _SECTION = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)
+_FENCE_LINE = re.compile(r"^(```+|~~~+)")
+
+
+class PageError(Exception):
+    """A rule page cannot be read: the installation is broken (exit 2)."""
+
+
 _FENCE = re.compile(r"^(```+|~~~+)([^\n]*)\n(.*?)^\1\s*$", re.MULTILINE | re.DOTALL)
 _PATH_INFO = re.compile(r"path=(\S+)")
 
@@ -55,16 +62,39 @@ class RulePage:
 def load_pages() -> dict[str, RulePage]:
     pages: dict[str, RulePage] = {}
     for path in sorted(bundled("checks").glob("*.md")):
-        page = _read_page(path.name, path.read_text(encoding="utf-8"))
+        try:
+            page = _read_page(path.name, path.read_text(encoding="utf-8"))
+        except (ValueError, KeyError, TypeError, yaml.YAMLError) as problem:
+            detail = " ".join(str(problem).split())
+            raise PageError(f"the rule page checks/{path.name} cannot be read: {detail}") from None
         pages[page.code] = page
     return pages
+
+
+def _section_heads(body: str) -> list[re.Match[str]]:
+    """`## ` headings of the page itself, not those inside an example's code fence."""
+    heads = []
+    fence: str | None = None
+    offset = 0
+    for line in body.split("\n"):
+        opener = _FENCE_LINE.match(line)
+        if fence is None and opener:
+            fence = opener.group(1)
+        elif fence is not None and line.strip() == fence:
+            fence = None
+        elif fence is None:
+            match = _SECTION.match(body, offset)
+            if match:
+                heads.append(match)
+        offset += len(line) + 1
+    return heads
 
 
 def _read_page(filename: str, text: str) -> RulePage:
     _, front, body = text.split("---\n", 2)
     meta = yaml.safe_load(front)
     sections: dict[str, str] = {}
-    heads = list(_SECTION.finditer(body))
+    heads = _section_heads(body)
     for index, head in enumerate(heads):
         end = heads[index + 1].start() if index + 1 < len(heads) else len(body)
         sections[head.group(1).strip().lower()] = body[head.end() : end]

@@ -1,0 +1,191 @@
+"""Status and approvals of a document, from its front-matter or from a document register.
+
+With `approval-source = "register"` in the configuration, a `document-register` document's
+`entries` (id, version, status, approved_by, date) give the status and the approval of the
+documents they name; a document the register does not list keeps its own front-matter. With
+the default `approval-source = "front-matter"` the register is not consulted.
+
+Any rule that asks "is this document approved, by whom, when?" should ask here, so that both
+sources are read the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from techfile.config import Config
+from techfile.model.document import Document, Item
+from techfile.model.finding import Location
+from techfile.model.index import Index
+
+REGISTER_TYPE = "document-register"
+_NAME_SEPARATORS = re.compile(r"\s*(?:;|<br\s*/?>|\n)\s*", re.IGNORECASE)
+
+
+class HasIndexAndConfig(Protocol):
+    """What these helpers need of a rule's context (`techfile.rules.base.Context` fits)."""
+
+    index: Index
+    config: Config
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """One approval of a document, wherever it was recorded."""
+
+    by: str | None
+    role: str | None
+    date: datetime.date | None  # None when absent or not a YYYY-MM-DD date
+    written_date: Any  # the date as written, for messages
+    location: Location
+    source: str  # "front-matter" | "register"
+    position: int | None = None  # index in `approvals`; None for a register entry
+
+
+def parse_date(value: Any) -> datetime.date | None:
+    """A `YYYY-MM-DD` date (a string or a YAML date), else None."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def text(value: Any) -> str | None:
+    """A non-blank string value, stripped; None for anything else."""
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def from_register(ctx: HasIndexAndConfig) -> bool:
+    return ctx.config.get("approval-source") == "register"
+
+
+def register_entry(ctx: HasIndexAndConfig, document: Document) -> tuple[Document, Item] | None:
+    """The register entry that speaks for `document`, when the configuration says the
+    register is the approval source and a register lists the document's id (the first
+    register by path wins)."""
+    if not from_register(ctx) or not document.id:
+        return None
+    wanted = document.id.strip()
+    for register in ctx.index.of_type(REGISTER_TYPE):
+        for entry in register.items.get("entries", []):
+            if isinstance(entry.id, str) and entry.id.strip() == wanted:
+                return register, entry
+    return None
+
+
+def effective_status(ctx: HasIndexAndConfig, document: Document) -> str | None:
+    """The document's status (lower case): its register entry's when there is one with a
+    status, else its front-matter `status`."""
+    found = register_entry(ctx, document)
+    if found is not None:
+        status = text(found[1].get("status"))
+        if status is not None:
+            return status.casefold()
+    status = text(document.meta.get("status"))
+    return status.casefold() if status else None
+
+
+def status_location(ctx: HasIndexAndConfig, document: Document) -> Location:
+    """Where the effective status is written."""
+    found = register_entry(ctx, document)
+    if found is not None and text(found[1].get("status")) is not None:
+        return found[1].location_of("status")
+    return document.location("status") if "status" in document.meta else document.location("id")
+
+
+def is_approved(ctx: HasIndexAndConfig, document: Document) -> bool:
+    return effective_status(ctx, document) == "approved"
+
+
+def effective_version(ctx: HasIndexAndConfig, document: Document) -> tuple[str | None, Location]:
+    """The version and where it is written: the register entry's `version` when the register
+    speaks for the document and gives one, else the front-matter `version`."""
+    found = register_entry(ctx, document)
+    if found is not None:
+        version = _version_text(found[1].get("version"))
+        if version is not None:
+            return version, found[1].location_of("version")
+    version = _version_text(document.meta.get("version"))
+    where = document.location("version") if "version" in document.meta else document.location()
+    return version, where
+
+
+def _version_text(value: Any) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return str(value)
+    return text(value)
+
+
+def effective_approvals(ctx: HasIndexAndConfig, document: Document) -> list[Approval]:
+    """The approvals of the document's current version: one per approver named in its
+    register entry (`approved_by`, names separated by `;` or `<br>`, all with the entry's
+    `date`), or its front-matter `approvals` list. Entries that are not mappings are kept,
+    with every field None, so that a rule can report them."""
+    found = register_entry(ctx, document)
+    if found is not None:
+        entry = found[1]
+        if any(entry.get(key) is not None for key in ("approved_by", "date")):
+            return _register_approvals(entry)
+    entries = document.meta.get("approvals")
+    if not isinstance(entries, list):
+        return []
+    approvals = []
+    for position, entry in enumerate(entries):
+        mapping = entry if isinstance(entry, dict) else {}
+        written = mapping.get("date")
+        approvals.append(
+            Approval(
+                text(mapping.get("by")),
+                text(mapping.get("role")),
+                parse_date(written),
+                written,
+                document.location("approvals", position),
+                "front-matter",
+                position,
+            )
+        )
+    return approvals
+
+
+def _register_approvals(entry: Item) -> list[Approval]:
+    written = entry.get("date")
+    day = parse_date(written)
+    names = [n for n in _NAME_SEPARATORS.split(text(entry.get("approved_by")) or "") if n]
+    location = entry.location_of("approved_by") if names else entry.location
+    return [
+        Approval(name, None, day, written, location, "register")
+        for name in (names or [None])  # type: ignore[list-item]
+    ]
+
+
+def latest_approval(ctx: HasIndexAndConfig, document: Document) -> Approval | None:
+    """The approval with the latest valid date, None when no approval has one."""
+    dated = [a for a in effective_approvals(ctx, document) if a.date is not None]
+    return max(dated, key=lambda a: a.date or datetime.date.min) if dated else None
+
+
+def approval_date(ctx: HasIndexAndConfig, document: Document) -> datetime.date | None:
+    """The latest approval date of an approved document; None when it is not approved or
+    no approval is dated."""
+    if not is_approved(ctx, document):
+        return None
+    latest = latest_approval(ctx, document)
+    return latest.date if latest else None
+
+
+def same_person(a: str, b: str) -> bool:
+    """Names compared trimmed, with inner whitespace collapsed and case ignored."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
