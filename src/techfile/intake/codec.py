@@ -57,6 +57,7 @@ def _encode_document(doc: Document) -> dict[str, Any]:
         "body_line": doc.body_line,
         "external": [list(e) for e in doc.external_tables],
         "placeholders": [list(p) for p in doc.placeholders],
+        "readable": doc.readable,
     }
 
 
@@ -80,6 +81,7 @@ def _decode_document(data: dict[str, Any]) -> Document:
         body_line=int(data["body_line"]),
         external_tables=tuple((int(line), str(name)) for line, name in data["external"]),
         placeholders=tuple((int(line), str(text)) for line, text in data["placeholders"]),
+        readable=bool(data["readable"]),
     )
 
 

@@ -7,6 +7,7 @@ result can be cached by content hash and computed in a worker process.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -34,7 +35,14 @@ from techfile.model.registry import (
     type_registry,
     value_aliases,
 )
-from techfile.model.schemas import flattened, item_lists, known_keys, validator
+from techfile.model.schemas import (
+    flattened,
+    item_lists,
+    item_schema,
+    known_keys,
+    property_schema,
+    validator,
+)
 
 COMMON_SCHEMA = "document.schema.json"
 
@@ -85,6 +93,7 @@ class _FileParser:
         self.text = text
         self.settings = settings
         self.diagnostics: list[Diagnostic] = []
+        self.salvaged_id: str | None = None  # the id of a front-matter that failed to parse
 
     def run(self) -> ParsedFile:
         split = split_front_matter(self.text)
@@ -114,7 +123,7 @@ class _FileParser:
         if doc_type is not None and not needs_body:
             body = Body(headings=scan_headings(split.body, split.body_line))
         h1 = self._h1(body, split.body, split.body_line)
-        doc_id = self._doc_id(meta, h1)
+        doc_id = self._doc_id(meta, h1) or self.salvaged_id
         document = Document(
             path=self.path,
             id=doc_id,
@@ -125,6 +134,7 @@ class _FileParser:
             h1=h1,
             headings=body.headings,
             body_line=split.body_line,
+            readable=self.salvaged_id is None,
             external_tables=body.external_tables,
             placeholders=placeholders(split.body, split.body_line) if doc_type else (),
         )
@@ -144,6 +154,7 @@ class _FileParser:
                     problem.code, problem.message, problem.line + first_line - 1, problem.column
                 )
             )
+            self.salvaged_id = _salvage_id(yaml_text)
             return None
         if root is not None and root.kind != "map":
             kind = "a list" if root.kind == "seq" else "a single value"
@@ -290,22 +301,66 @@ class _FileParser:
         self._near_misses(document, doc_type)
 
     def _near_misses(self, document: Document, doc_type: DocType) -> None:
-        schema = flattened(doc_type.schema_id)
+        """Keys a team adds are welcome; a near miss of a key techfile reads is a typo."""
+        self._check_keys(document.meta, flattened(doc_type.schema_id), (), document.lines)
+
+    def _check_keys(
+        self,
+        value: Any,
+        schema: dict[str, Any],
+        path: tuple[str | int, ...],
+        lines: dict[tuple[str | int, ...], int],
+    ) -> None:
+        if isinstance(value, list):
+            for index, element in enumerate(value):
+                self._check_keys(element, item_schema(schema), (*path, index), lines)
+            return
+        if not isinstance(value, dict):
+            return
         known = known_keys(schema)
-        for key in document.meta:
+        for key, sub_value in value.items():
             if key in known:
+                if len(path) < 6:
+                    self._check_keys(sub_value, property_schema(schema, key), (*path, key), lines)
                 continue
-            close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.8)
+            close = _near_miss(key, known)
             if close:
+                where = dotted((*path, key))
                 self.diagnostics.append(
                     Diagnostic(
                         "FM012",
-                        f"the key `{key}` is not one techfile reads; did you mean `{close[0]}`? "
-                        "(as written, it is ignored)",
-                        document.lines.get((key,), 1),
-                        key=(key, close[0]),
+                        f"the key `{where}` is not one techfile reads; did you mean "
+                        f"`{close[0]}`? (as written, it is ignored)",
+                        _nearest_line(lines, (*path, key)),
+                        key=(where, close[0]),
                     )
                 )
+
+
+_ID_LINE = re.compile(r"""^id[ \t]*:[ \t]*["']?([^"'#\s]+)""", re.MULTILINE)
+
+
+def _salvage_id(yaml_text: str) -> str | None:
+    """The `id:` line of a front-matter that did not parse, so references to the document
+    are not also reported as dangling (one defect, one finding)."""
+    match = _ID_LINE.search(yaml_text)
+    return match.group(1) if match else None
+
+
+def _near_miss(key: str, known: set[str]) -> list[str]:
+    """A known key this one was probably meant to be: close in spelling, or the same
+    letters with two swapped (`dtae`)."""
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.8)
+    if close:
+        return close
+    swapped = [
+        k
+        for k in sorted(known)
+        if len(k) == len(key)
+        and sorted(k) == sorted(key)
+        and sum(a != b for a, b in zip(k, key, strict=True)) == 2
+    ]
+    return swapped[:1]
 
 
 def _scalar_of(root: Node | None, key: str, offset: int) -> tuple[str, int] | None:

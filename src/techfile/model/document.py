@@ -49,6 +49,7 @@ class Document:
     body_line: int = 1
     external_tables: tuple[tuple[int, str], ...] = ()  # (line, file) of csv-table directives
     placeholders: tuple[tuple[int, str], ...] = ()  # (line, text) of TODO/TBD/{{ }} markers
+    readable: bool = True  # False: the front-matter did not parse; only the id was salvaged
 
     @property
     def status(self) -> str | None:

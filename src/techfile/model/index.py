@@ -21,7 +21,7 @@ _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|mailto:|urn:|doi:)", re.IGNORECASE)
 class Resolution:
     document: Document | None = None
     item: Item | None = None
-    problem: str | None = None  # None | "dangling" | "ambiguous" | "external"
+    problem: str | None = None  # None | dangling | ambiguous | external | anchor | unreadable
     candidates: tuple[str, ...] = ()
 
 
@@ -124,6 +124,8 @@ class Index:
 
     def _item_in(self, document: Document, item_id: str, lists: tuple[str, ...]) -> Resolution:
         item = self._local(document, item_id, lists)
+        if item is None and not document.readable:
+            return Resolution(document=document, problem="unreadable")
         if item is None:
             return Resolution(problem="dangling")
         return Resolution(document=document, item=item)
