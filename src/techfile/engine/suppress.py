@@ -44,6 +44,7 @@ class _Candidate:
     target_line: int | None  # None: whole file / document
     path: str | None  # None: paths globs
     globs: tuple[str, ...] = ()
+    last_line: int | None = None  # a directive above a table covers its rows up to here
     expired: bool = False
     used: bool = False
 
@@ -75,7 +76,12 @@ def collect(
                 directive.verb, directive.codes, directive.reason or "", location
             )
             candidates.append(
-                _Candidate(suppression, None if whole_file else directive.target_line, file.path)
+                _Candidate(
+                    suppression,
+                    None if whole_file else directive.target_line,
+                    file.path,
+                    last_line=_table_end(file, directive.target_line),
+                )
             )
         if file.document is not None:
             candidates.extend(_waivers(file, as_of))
@@ -93,6 +99,11 @@ def collect(
     for candidate in candidates:
         problems.extend(_check(candidate, known))
     return candidates, problems
+
+
+def _table_end(file: ParsedFile, line: int) -> int | None:
+    """A directive standing right above a table applies to every row of it."""
+    return next((end for start, end in file.table_spans if start == line), None)
 
 
 def _config_path(config: Config) -> str:
@@ -250,7 +261,8 @@ def _matches(finding: Finding, candidate: _Candidate) -> bool:
         return matches(location.path, candidate.globs)
     if location.path != candidate.path:
         return False
-    if candidate.target_line is not None and location.line != candidate.target_line:
+    target, last = candidate.target_line, candidate.last_line
+    if target is not None and not (target <= location.line <= (last or target)):
         return False
     if suppression.item and location.item_id != suppression.item:
         return False

@@ -23,6 +23,7 @@ def encode(parsed: ParsedFile) -> dict[str, Any]:
             for d in parsed.directives
         ],
         "front_matter_end": parsed.front_matter_end,
+        "table_spans": [list(span) for span in parsed.table_spans],
     }
 
 
@@ -40,6 +41,7 @@ def decode(data: dict[str, Any]) -> ParsedFile:
             for v, c, r, line, t, a in data["directives"]
         ],
         front_matter_end=int(data["front_matter_end"]),
+        table_spans=[(int(start), int(end)) for start, end in data["table_spans"]],
     )
 
 

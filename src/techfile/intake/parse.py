@@ -77,6 +77,7 @@ class ParsedFile:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)
     front_matter_end: int = 0  # last line of the front-matter block, 0 when none
+    table_spans: list[tuple[int, int]] = field(default_factory=list)  # (header, last row)
 
 
 def parse_bytes(path: str, data: bytes, settings: ParseSettings) -> ParsedFile:
@@ -141,7 +142,8 @@ class _FileParser:
         if doc_type is not None:
             self._items(document, doc_type, body, directives)
             self._validate(document, doc_type)
-        return ParsedFile(self.path, document, self.diagnostics, directives, fm_end)
+        spans = [(t.line, t.rows[-1][0] if t.rows else t.line) for t in body.tables]
+        return ParsedFile(self.path, document, self.diagnostics, directives, fm_end, spans)
 
     def _tree(self, yaml_text: str | None, first_line: int) -> Node | None:
         if yaml_text is None or not yaml_text.strip():
