@@ -21,7 +21,7 @@ from techfile.intake import codec
 from techfile.intake.parse import ParsedFile
 
 CACHE_DIR = ".techfile_cache"
-FORMAT = 1
+FORMAT = 2
 
 
 def content_key(data: bytes) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from techfile.intake.diagnostics import Diagnostic
 from techfile.intake.directives import Directive
+from techfile.intake.markdown import Table
 from techfile.intake.parse import ParsedFile
 from techfile.model.document import Document, Item
 
@@ -60,6 +61,10 @@ def _encode_document(doc: Document) -> dict[str, Any]:
         "external": [list(e) for e in doc.external_tables],
         "placeholders": [list(p) for p in doc.placeholders],
         "readable": doc.readable,
+        "tables": [
+            [t.line, list(t.headers), [[line, list(cells)] for line, cells in t.rows], t.path]
+            for t in doc.tables
+        ],
     }
 
 
@@ -84,6 +89,10 @@ def _decode_document(data: dict[str, Any]) -> Document:
         external_tables=tuple((int(line), str(name)) for line, name in data["external"]),
         placeholders=tuple((int(line), str(text)) for line, text in data["placeholders"]),
         readable=bool(data["readable"]),
+        tables=tuple(
+            Table(int(line), tuple(headers), tuple((int(r), tuple(c)) for r, c in rows), path)
+            for line, headers, rows, path in data["tables"]
+        ),
     )
 
 

@@ -22,10 +22,10 @@ from techfile.intake.values import NodeTyper, Typed, ValueAliases, dotted
 from techfile.intake.yamltree import Limits, Node, TreeError, build_tree
 from techfile.model.document import Document
 from techfile.model.items import (
-    ItemList,
     bind_tables,
     front_matter_items,
-    merge_by_id,
+    lists_of,
+    settle_items,
     table_items,
 )
 from techfile.model.registry import (
@@ -37,7 +37,6 @@ from techfile.model.registry import (
 )
 from techfile.model.schemas import (
     flattened,
-    item_lists,
     item_schema,
     known_keys,
     property_schema,
@@ -238,16 +237,7 @@ class _FileParser:
     def _items(
         self, document: Document, doc_type: DocType, body: Body, directives: list[Directive]
     ) -> None:
-        schema = flattened(doc_type.schema_id)
-        lists = [
-            ItemList(
-                name,
-                item_schema,
-                tuple(opts.get("required-columns", ("id",))),
-                str(opts.get("id-field", "id")),
-            )
-            for name, item_schema, opts in item_lists(schema)
-        ]
+        lists = list(lists_of(doc_type.schema_id))
         columns = column_aliases(self.settings.column_aliases)
         given = {il.name for il in lists if isinstance(document.meta.get(il.name), list)}
         for item_list in lists:
@@ -264,6 +254,8 @@ class _FileParser:
         markers = [d for d in directives if d.verb == "items"]
         bound, problems = bind_tables(body.tables, markers, lists, columns, given)
         self.diagnostics.extend(problems)
+        taken = {id(binding.table) for binding in bound}
+        document.tables = tuple(t for t in body.tables if id(t) not in taken)
         by_name = {il.name: il for il in lists}
         for binding in bound:
             items = table_items(
@@ -275,8 +267,7 @@ class _FileParser:
                 self.path,
             )
             document.items.setdefault(binding.list_name, []).extend(items)
-        for name, listed in document.items.items():
-            document.items[name] = merge_by_id(listed)
+        settle_items(document.items, lists_of(doc_type.schema_id))
 
     def _validate(self, document: Document, doc_type: DocType) -> None:
         instance = dict(document.meta)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from techfile.intake.markdown import Table
 from techfile.model.finding import Location
 
 Path = tuple[str | int, ...]
@@ -50,6 +51,7 @@ class Document:
     external_tables: tuple[tuple[int, str], ...] = ()  # (line, file) of csv-table directives
     placeholders: tuple[tuple[int, str], ...] = ()  # (line, text) of TODO/TBD/{{ }} markers
     readable: bool = True  # False: the front-matter did not parse; only the id was salvaged
+    tables: tuple[Table, ...] = ()  # body tables not bound to an item list (e.g. a plan's matrix)
 
     @property
     def status(self) -> str | None:

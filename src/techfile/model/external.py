@@ -23,11 +23,12 @@ from techfile.model.items import (
     ItemList,
     bind_tables,
     front_matter_items,
-    merge_by_id,
+    lists_of,
+    settle_items,
     table_items,
 )
 from techfile.model.registry import column_aliases
-from techfile.model.schemas import flattened, item_lists, property_schema
+from techfile.model.schemas import property_schema
 
 Reader = Callable[[str], "bytes | Diagnostic"]
 
@@ -72,21 +73,11 @@ def attach_external(
                 _attach_csv(file, document, lists, settings, read, path, 0, name, own_columns)
             else:
                 _attach_data(file, document, lists[name], settings, read, path, entry.get("key"))
-        for name, items in document.items.items():
-            document.items[name] = merge_by_id(items)
+        settle_items(document.items, lists_of(f"types/{document.type}.schema.json"))
 
 
 def _lists(type_name: str) -> dict[str, ItemList]:
-    schema = flattened(f"types/{type_name}.schema.json")
-    return {
-        name: ItemList(
-            name,
-            item_schema,
-            tuple(opts.get("required-columns", ("id",))),
-            str(opts.get("id-field", "id")),
-        )
-        for name, item_schema, opts in item_lists(schema)
-    }
+    return {il.name: il for il in lists_of(f"types/{type_name}.schema.json")}
 
 
 def _join(document_path: str, name: str) -> str:

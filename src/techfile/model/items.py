@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +13,7 @@ from techfile.intake.markdown import Table
 from techfile.intake.values import ValueAliases, type_cell
 from techfile.model.document import Item
 from techfile.model.registry import normalise_header
-from techfile.model.schemas import Schema, property_schema
+from techfile.model.schemas import Schema, flattened, item_lists, property_schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,30 @@ class ItemList:
     schema: Schema
     required_columns: tuple[str, ...]
     id_field: str
+    merge_tables: bool = False  # rows with one id in several tables describe one item
+
+
+@functools.cache
+def lists_of(schema_id: str) -> tuple[ItemList, ...]:
+    """The item lists a document type declares (`x-techfile-items` in its schema)."""
+    return tuple(
+        ItemList(
+            name,
+            item_schema,
+            tuple(opts.get("required-columns", ("id",))),
+            str(opts.get("id-field", "id")),
+            bool(opts.get("merge-tables", False)),
+        )
+        for name, item_schema, opts in item_lists(flattened(schema_id))
+    )
+
+
+def settle_items(document_items: dict[str, list[Item]], lists: tuple[ItemList, ...]) -> None:
+    """Merge rows across tables for the lists that ask for it (risks estimated in separate
+    before/after tables); other lists keep every row (a GSPR checklist's `(a)` rows)."""
+    merging = {item_list.name for item_list in lists if item_list.merge_tables}
+    for name in merging & set(document_items):
+        document_items[name] = merge_by_id(document_items[name])
 
 
 @dataclass(slots=True)

@@ -67,8 +67,12 @@ def security_entries(ctx: Context) -> list[SecurityEntry]:
 
 
 def _impact(item: Item) -> str | None:
+    """The stated safety impact; a value outside the enumeration is FM004's to report, so it
+    reads as `invalid` and neither RM001 nor RM002 speaks about it."""
     value = item.get("safety_impact")
-    return value if isinstance(value, str) and value.strip() else None
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return value if value in IMPACT_ORDER else "invalid"
 
 
 def _text(item: Item, which: str) -> str | None:
@@ -77,10 +81,15 @@ def _text(item: Item, which: str) -> str | None:
 
 
 def _resolved_items(ctx: Context, document: Document, item: Item, field: str) -> Iterator[Item]:
-    for value in _as_list(item.get(field)):
-        resolution = ctx.index.resolve(value, document, "item")
+    for resolution in ctx.index.resolve_field(document, item, field):
         if resolution.item is not None:
             yield resolution.item
+
+
+def _into_unreadable(ctx: Context, document: Document, item: Item, field: str) -> bool:
+    """A reference into a document whose front-matter did not parse: it may well reach a
+    row there, so the finding about that file (FM001) is the one to fix first."""
+    return any(r.problem == "unreadable" for r in ctx.index.resolve_field(document, item, field))
 
 
 def _risk_rows(ctx: Context) -> list[tuple[Document, Item]]:
@@ -102,7 +111,9 @@ def reached_entries(ctx: Context, entries: list[SecurityEntry]) -> set[int]:
             reached.add(id(target))
     for entry in entries:
         risks = _resolved_items(ctx, entry.document, entry.item, "risk_refs")
-        if any(id(risk) in row_ids for risk in risks):
+        if any(id(risk) in row_ids for risk in risks) or _into_unreadable(
+            ctx, entry.document, entry.item, "risk_refs"
+        ):
             reached.add(id(entry.item))
     for entry in entries:
         if entry.kind == "entry" and id(entry.item) in reached:
@@ -110,12 +121,22 @@ def reached_entries(ctx: Context, entries: list[SecurityEntry]) -> set[int]:
     return reached
 
 
+def _article(word: str | None) -> str:
+    return f"an {word}" if word and word[0] in "aeiou" else f"a {word}"
+
+
+def _first_clause(ctx: Context, code: str) -> str:
+    """The clause a message names comes from the rule's page, never from code."""
+    page = ctx.pages.get(code)
+    return page.clauses[0] if page and page.clauses else "the standard"
+
+
 @rule("RM001")
 def threat_absent_from_risk_file(ctx: Context) -> Iterator[Finding]:
     entries = security_entries(ctx)
     reached = reached_entries(ctx, entries)
     for entry in entries:
-        if entry.safety_impact in (None, "none") or id(entry.item) in reached:
+        if entry.safety_impact in (None, "none", "invalid") or id(entry.item) in reached:
             continue
         if entry.kind == "entry" and any(id(t) in reached for t in entry.threats):
             continue
@@ -127,10 +148,11 @@ def threat_absent_from_risk_file(ctx: Context) -> Iterator[Finding]:
         what = "threat" if entry.kind == "threat" else "security risk"
         yield ctx.finding(
             "RM001",
-            f"{what} {named} in {entry.document.label()} has a {entry.safety_impact} safety "
-            "impact but reaches no ISO 14971 risk-analysis row; MDCG 2019-16 Rev.1 §3.2 expects "
-            "security risks that can lead to harm in the safety risk file. Add the risk row to its "
-            f"`risk_refs`, or list {item.id} in a risk row's threat refs",
+            f"{what} {named} in {entry.document.label()} has {_article(entry.safety_impact)} "
+            "safety impact but reaches no ISO 14971 risk-analysis row; "
+            f"{_first_clause(ctx, 'RM001')} expects security risks that can lead to harm in the "
+            "safety risk file. Add the risk row to its `risk_refs`, or list "
+            f"{item.id} in a risk row's threat refs",
             item.location,
             key=(item.id or "",),
         )
@@ -145,8 +167,8 @@ def safety_impact_unassessed(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 "RM002",
                 f"{what} {item.id} in {entry.document.label()} has no `safety_impact`; without it "
-                "nobody can show whether it belongs in the ISO 14971 risk file (MDCG 2019-16 "
-                "Rev.1 §3.2). Set none, non-serious, serious or unknown",
+                "nobody can show whether it belongs in the ISO 14971 risk file "
+                f"({_first_clause(ctx, 'RM002')}). Set none, non-serious, serious or unknown",
                 item.location,
                 key=(item.id or "", "missing"),
             )
