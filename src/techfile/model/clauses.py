@@ -26,6 +26,7 @@ _CLAUSE_AT_END = re.compile(
 )
 _NOISE_WORDS = re.compile(r"\b(?:section|clause|cl\.|sec\.|gspr)\b|§|,", re.IGNORECASE)
 _MDR_HINT = re.compile(r"annex\s+i\b|\bmdr\b|2017/745|\bgspr\b", re.IGNORECASE)
+_OTHER_ANNEX = re.compile(r"annex\s+(?!i\b)[ivx]+\b", re.IGNORECASE)  # MDR Annex II, XIV...
 _NATIONAL = re.compile(r"^(?:(?:bs|din|nf|ön|önorm|une|sn|ds|sfs|ss|cei)\s+)?en\s+", re.IGNORECASE)
 _ORG = re.compile(r"^(?:iso/iec|iso/tr|iec/tr|iso/ts|iec/ts|iso|iec|tr|en)\s+", re.IGNORECASE)
 _AMD = re.compile(r"\s*[+/]\s*(?:amd|a)\s*(\d+)", re.IGNORECASE)
@@ -86,7 +87,7 @@ class ClauseRegistry:
 
     def parse(self, text: str, default_family: str | None = None) -> ClauseRef | None:
         """Read a clause reference; None when the text holds no clause number."""
-        cleaned = " ".join(_NOISE_WORDS.sub(" ", text).split())
+        cleaned = " ".join(_NOISE_WORDS.sub(" ", text).split()).rstrip(".")
         match = _CLAUSE_AT_END.search(cleaned)
         if match is None:
             return None
@@ -95,6 +96,8 @@ class ClauseRegistry:
         if match.group("letter"):
             clause += f"({match.group('letter').lower()})"
         standard_text = cleaned[: match.start("clause")].strip()
+        if _OTHER_ANNEX.search(standard_text):
+            return ClauseRef(text, None, standard_text, None, clause)  # not the GSPRs
         if _MDR_HINT.search(standard_text) or _MDR_HINT.search(text):
             return ClauseRef(text, MDR_FAMILY, "MDR Annex I", None, clause)
         if not standard_text:
