@@ -55,9 +55,22 @@ def read_history(root: Path, cache_dir: Path | None = None) -> History:
     cached = _read_cache(cache_dir, head)
     if cached is not None:
         return History(cached, head)
-    changes = parse_log(_log(root))
+    top = Path(git(root, "rev-parse", "--show-toplevel").decode().strip())
+    changes = _under(parse_log(_log(top)), root.resolve().relative_to(top.resolve()).as_posix())
     _write_cache(cache_dir, head, changes)
     return History(changes, head)
+
+
+def _under(changes: dict[str, list[Change]], prefix: str) -> dict[str, list[Change]]:
+    """Repository paths -> paths relative to the technical file's root (its subdirectory)."""
+    if prefix in ("", "."):
+        return changes
+    start = prefix.rstrip("/") + "/"
+    return {
+        path[len(start) :]: [Change(c.commit, c.timestamp, c.path) for c in entries]
+        for path, entries in changes.items()
+        if path.startswith(start)
+    }
 
 
 def _log(root: Path) -> bytes:

@@ -12,6 +12,7 @@ from techfile.config import Config
 from techfile.intake.cache import CACHE_DIR
 from techfile.intake.parse import ParsedFile
 from techfile.intake.sources import GitError
+from techfile.model import device
 from techfile.model.clauses import ClauseRegistry
 from techfile.model.document import Document
 from techfile.model.finding import Finding, Location, Severity
@@ -104,6 +105,16 @@ class Context:
                 return value.strip()
         value = self.device.get("software_version")
         return str(value) if value else None
+
+    def device_name(self) -> str | None:
+        return device.device_name(self.index, self.device)
+
+    def evidence_class(self, document: Document) -> str | None:
+        """The document's class; a security test of another product is organisational."""
+        return device.evidence_class(document, self.device_name())
+
+    def tests_other_product(self, document: Document) -> bool:
+        return device.tests_other_product(document, self.device_name())
 
     @property
     def documents(self) -> list[Document]:

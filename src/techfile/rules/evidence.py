@@ -47,15 +47,7 @@ def evidence_class(ctx: Context, citation: Citation) -> str | None:
 
 
 def document_class(ctx: Context, document: Document | None) -> str | None:
-    if document is None:
-        return None
-    if document.type == "security-test-report":
-        test_object = document.meta.get("test_object")
-        product = test_object.get("product") if isinstance(test_object, dict) else None
-        device = ctx.device.get("name")
-        if isinstance(product, str) and device and product.casefold() != str(device).casefold():
-            return "organisational"
-    return document.evidence_class
+    return None if document is None else ctx.evidence_class(document)
 
 
 def satisfies(ctx: Context, clause: Clause, document: Document | None) -> bool:

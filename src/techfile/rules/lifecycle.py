@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from techfile.model.clauses import Clause, ClauseRef
+from techfile.model.device import tested_product
 from techfile.model.document import INACTIVE_STATUSES, Document, Item
 from techfile.model.evidence import Citation, citations, document_status
 from techfile.model.finding import Finding, Location, Severity
@@ -176,37 +177,19 @@ def _status_text(ctx: Context, document: Document) -> str:
 
 
 def device_name(ctx: Context) -> str | None:
-    name = ctx.device.get("name")
-    if isinstance(name, str) and name.strip():
-        return name.strip()
-    for document in ctx.index.of_type("device-description"):
-        value = _text(document.meta.get("device_name"))
-        if value:
-            return value
-    return None
+    return ctx.device_name()
 
 
 def _tested_product(document: Document) -> str | None:
-    test_object = document.meta.get("test_object")
-    return _text(test_object.get("product")) if isinstance(test_object, dict) else None
-
-
-def _same_product(product: str, device: str) -> bool:
-    a, b = _normalise(product), _normalise(device)
-    return bool(a and b) and (a == b or f" {b} " in f" {a} " or f" {a} " in f" {b} ")
+    return tested_product(document)
 
 
 def tests_other_product(ctx: Context, document: Document) -> bool:
-    """A security test report whose test object is a product other than the device (an
-    enterprise test); False when either name is unknown."""
-    product, device = _tested_product(document), device_name(ctx)
-    return bool(product and device) and not _same_product(product or "", device or "")
+    return ctx.tests_other_product(document)
 
 
 def _evidence_class(ctx: Context, document: Document) -> str | None:
-    if document.type == "security-test-report" and tests_other_product(ctx, document):
-        return "organisational"
-    return document.evidence_class
+    return ctx.evidence_class(document)
 
 
 def _label(document: Document) -> str:
