@@ -128,7 +128,32 @@ def load_config(root: Path, source: Path | None) -> Config:
     if source.name == "pyproject.toml":
         data = data.get("tool", {}).get("techfile", {})
     _validate(data, source)
+    if "preset" in data:
+        data = with_preset(data, str(data["preset"]))
     return Config(root, source, data)
+
+
+def with_preset(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """A preset (data/presets/NAME.toml) maps a known template convention onto the model;
+    the team's own configuration wins over it, and lists are joined."""
+    from techfile.resources import bundled
+
+    path = bundled("data") / "presets" / f"{name}.toml"
+    preset = _read_toml(path)
+    _validate(preset, path)
+    return _merge(preset, data)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        elif isinstance(value, list) and isinstance(merged.get(key), list):
+            merged[key] = [*merged[key], *value]
+        else:
+            merged[key] = value
+    return merged
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
