@@ -68,7 +68,9 @@ def _repository(tmp_path: Path) -> Path:
     repo = tmp_path / "repo"
     techfile_root = repo / "docs" / "techfile"
     techfile_root.mkdir(parents=True)
-    (techfile_root / ".techfile.toml").write_text('as-of = "2026-01-15"\n', encoding="utf-8")
+    (techfile_root / ".techfile.toml").write_text(
+        'as-of = "2026-01-15"\nselect = ["ID", "FM"]\n', encoding="utf-8"
+    )
     for number in range(1, 13):
         (techfile_root / f"sop-{number:03d}.md").write_text(_document(number), encoding="utf-8")
     (techfile_root / "notes.md").write_text("# Meeting notes\n", encoding="utf-8")

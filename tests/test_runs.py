@@ -20,6 +20,10 @@ references: [{refs}]
 """
 
 
+# these tests are about run modes, so they look at the identity rules only
+CONFIG = 'as-of = "2026-01-15"\nselect = ["ID", "FM"]\n'
+
+
 def _doc(doc_id: str, refs: str = "", title: str = "Procedure") -> str:
     return DOC.format(id=doc_id, refs=refs, title=title)
 
@@ -39,7 +43,7 @@ def _git(root: Path, *args: str) -> str:
 
 
 def _repo(tree, files: dict[str, str]) -> Path:  # type: ignore[no-untyped-def]
-    root: Path = tree({**files, ".techfile.toml": 'as-of = "2026-01-15"\n'})
+    root: Path = tree({**files, ".techfile.toml": CONFIG})
     _git(root, "init", "-q", "-b", "main")
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "start")
@@ -93,7 +97,7 @@ def test_pre_commit_honours_git_index_file(tree, techfile, monkeypatch) -> None:
 
 
 def test_baseline_accepts_current_findings_and_fails_new_ones(tree, techfile) -> None:
-    root = tree({"a.md": _doc("SOP-A", "SOP-GONE"), ".techfile.toml": 'as-of = "2026-01-15"\n'})
+    root = tree({"a.md": _doc("SOP-A", "SOP-GONE"), ".techfile.toml": CONFIG})
     assert techfile("check", cwd=root).code == 1
     written = techfile("baseline", "write", "--reason", "adopting techfile", cwd=root)
     assert written.code == 0
@@ -117,7 +121,7 @@ def test_baseline_needs_a_reason(tree, techfile) -> None:
 
 
 def test_cache_is_used_rebuilt_when_corrupt_and_never_trusted(tree, techfile) -> None:
-    root = tree({"a.md": _doc("SOP-A", "SOP-GONE"), "b.md": _doc("SOP-B")})
+    root = tree({"a.md": _doc("SOP-A", "SOP-GONE"), "b.md": _doc("SOP-B")}, config=CONFIG)
     first = techfile("check", cwd=root)
     cache = root / ".techfile_cache"
     assert (cache / ".gitignore").read_text(encoding="utf-8").strip().endswith("*")
@@ -139,7 +143,7 @@ def test_no_cache_writes_nothing(tree, techfile) -> None:
 
 def test_jobs_give_identical_output(tree, techfile) -> None:
     files = {f"doc-{n:03d}.md": _doc(f"SOP-{n:03d}", f"SOP-{n + 1:03d}") for n in range(40)}
-    root = tree(files)
+    root = tree(files, config=CONFIG)
     serial = techfile("check", "--jobs", "1", "--no-cache", "--format", "json", cwd=root)
     parallel = techfile("check", "--jobs", "2", "--no-cache", "--format", "json", cwd=root)
     assert serial.out == parallel.out and serial.code == parallel.code == 1
