@@ -125,6 +125,7 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
         profile=profile,
         allow_shallow=options.allow_shallow,
         use_cache=options.use_cache,
+        read_path=source.read_path,
     )
     raw: list[Finding] = []
     for spec in registered():

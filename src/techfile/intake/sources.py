@@ -61,6 +61,8 @@ class WorkTree:
         absolute = (self.root / path).resolve()
         if not absolute.is_relative_to(self.root.resolve()):
             return unreadable(f"{path} is outside the technical file")
+        if not absolute.exists():
+            return unreadable("the file does not exist")
         return self.read(Entry(path, None, absolute))
 
 

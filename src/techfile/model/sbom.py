@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from techfile.intake.diagnostics import Diagnostic
 from techfile.resources import bundled
 
 CYCLONEDX = "cyclonedx"
@@ -294,28 +295,34 @@ def _os_problem(exc: OSError) -> str:
     return f"cannot be read ({exc.strerror or type(exc).__name__})"
 
 
-_CACHE: dict[tuple[str, str, int, int, int], SbomFile] = {}
-
-
-def load(path: Path, display: str, max_size: int) -> SbomFile:
-    """Read and interpret one SBOM or VEX file (cached by path, size and modification time)."""
-    try:
-        status = path.stat()
-        key = (str(path), display, status.st_size, status.st_mtime_ns, max_size)
-    except OSError:
-        key = None
-    if key is not None and key in _CACHE:
-        return _CACHE[key]
+def load(raw: bytes | Diagnostic, path: Path, display: str) -> SbomFile:
+    """Interpret one SBOM or VEX file from its bytes (or the reason it could not be read)."""
     sbom = SbomFile(path, display)
-    text, data, encoding, problem, line = read_json(path, max_size)
+    if isinstance(raw, Diagnostic):
+        sbom.problem = _phrase(raw)
+        return sbom
+    return _parsed(sbom, decode_json(raw))
+
+
+def load_path(path: Path, display: str, max_size: int) -> SbomFile:
+    """Read one SBOM or VEX file from disk (an artefact outside the technical file)."""
+    return _parsed(SbomFile(path, display), read_json(path, max_size))
+
+
+def _phrase(problem: Diagnostic) -> str:
+    """`the file does not exist; techfile skipped it` -> `does not exist`."""
+    text = problem.message.split("; techfile skipped it")[0]
+    return (
+        text[len("the file ") :] if text.startswith("the file ") else f"could not be read: {text}"
+    )
+
+
+def _parsed(sbom: SbomFile, read: tuple[str, Any, str, str | None, int]) -> SbomFile:
+    text, data, encoding, problem, line = read
     sbom.text, sbom.data, sbom.encoding = text, data, encoding
     sbom.problem, sbom.problem_line = problem, line
     if problem is None:
         _interpret(sbom)
-    if key is not None:
-        if len(_CACHE) > 64:
-            _CACHE.clear()
-        _CACHE[key] = sbom
     return sbom
 
 
@@ -656,6 +663,7 @@ class Purl:
         return (self.type, self.namespace, self.name)
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_purl(text: str | None) -> Purl | None:
     """A package URL without qualifiers and subpath, case-folded; pypi names normalised."""
     if not text or not text.strip().lower().startswith("pkg:"):
@@ -677,7 +685,8 @@ def parse_purl(text: str | None) -> Purl | None:
     )
 
 
-def component_names(component: Component) -> set[str]:
+@functools.lru_cache(maxsize=65536)
+def component_names(component: Component) -> frozenset[str]:
     """The normalised names a SOUP list may use for a component."""
     names: set[str] = set()
     if component.name:
@@ -690,7 +699,7 @@ def component_names(component: Component) -> set[str]:
         names.add(normalise_name(purl.name))
         if purl.namespace:
             names.add(normalise_name(f"{purl.namespace}/{purl.name}"))
-    return names
+    return frozenset(names)
 
 
 def unique(components: Iterable[Component]) -> list[Component]:
@@ -781,9 +790,44 @@ def _load_schema(*parts: str) -> Any:
     return json.loads((schema_dir().joinpath(*parts)).read_text(encoding="utf-8"))
 
 
+def _canonical(value: Any) -> Any:
+    """A JSON value in the form in which equal values (per JSON Schema) print the same:
+    `1` and `1.0` are equal, `true` and `1` are not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    return value
+
+
+def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    """`uniqueItems` in linear time (jsonschema compares every pair, which takes minutes on an
+    SBOM of a few thousand components); same verdicts."""
+    from jsonschema.exceptions import ValidationError
+
+    if not unique or not validator.is_type(instance, "array"):
+        return
+    seen: set[str] = set()
+    for element in instance:
+        key = json.dumps(_canonical(element), sort_keys=True, ensure_ascii=False)
+        if key in seen:
+            yield ValidationError("has non-unique elements")
+            return
+        seen.add(key)
+
+
+@functools.cache
+def _draft7() -> Any:
+    from jsonschema import Draft7Validator, validators
+
+    extend: Any = validators.extend
+    return extend(Draft7Validator, {"uniqueItems": _unique_items})
+
+
 @functools.cache
 def _cyclonedx_validator(version: str) -> Any:
-    from jsonschema import Draft7Validator
     from referencing import Registry
     from referencing.jsonschema import DRAFT7
 
@@ -793,15 +837,13 @@ def _cyclonedx_validator(version: str) -> Any:
         for name in CYCLONEDX_SHARED
     )
     schema = _load_schema("cyclonedx", CYCLONEDX_SCHEMAS[version])
-    return Draft7Validator(schema, registry=registry, format_checker=format_checker())
+    return _draft7()(schema, registry=registry, format_checker=format_checker())
 
 
 @functools.cache
 def _spdx_validator(version: str) -> Any:
-    from jsonschema import Draft7Validator
-
     schema = _load_schema(SPDX_SCHEMAS[version])
-    return Draft7Validator(schema, format_checker=format_checker())
+    return _draft7()(schema, format_checker=format_checker())
 
 
 _RFC3339_DATE_TIME = re.compile(

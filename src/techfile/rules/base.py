@@ -6,12 +6,13 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from techfile.config import Config
 from techfile.intake.cache import CACHE_DIR
+from techfile.intake.diagnostics import Diagnostic
 from techfile.intake.parse import ParsedFile
-from techfile.intake.sources import GitError
+from techfile.intake.sources import GitError, WorkTree
 from techfile.model import device
 from techfile.model.clauses import ClauseRegistry
 from techfile.model.document import Document
@@ -21,6 +22,7 @@ from techfile.model.index import Index
 from techfile.rules.pages import RulePage
 
 RuleFunc = Callable[["Context"], Iterable[Finding]]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,29 @@ class Context:
     profile: str = "default"
     allow_shallow: bool = False
     use_cache: bool = True
+    read_path: Callable[[str], bytes | Diagnostic] | None = None  # the run's source
     notices: list[str] = field(default_factory=list)
+    _shared: dict[str, Any] = field(default_factory=dict)
     _history: History | None = None
     _history_read: bool = False
+
+    def shared(self, key: str, compute: Callable[[], T]) -> T:
+        """A value several rules of one run need (e.g. the parsed SBOMs), computed once."""
+        if key not in self._shared:
+            self._shared[key] = compute()
+        value: T = self._shared[key]
+        return value
+
+    def read_file(self, path: Path, max_size: int | None = None) -> bytes | Diagnostic:
+        """Bytes of a file a rule reads besides the documents (an SBOM, a VEX file): from
+        the run's source when it is inside the root, so `--pre-commit` sees the staged
+        content; from disk otherwise (an artefact named with --artifact)."""
+        limit = self.config.max_file_size if max_size is None else max_size
+        root = self.root.resolve()
+        resolved = path.resolve()
+        if self.read_path is not None and resolved.is_relative_to(root):
+            return self.read_path(resolved.relative_to(root).as_posix())
+        return WorkTree(resolved.parent, limit).read_path(resolved.name)
 
     def history(self) -> History | None:
         """The repository's history, or None (with one notice) when there is none."""

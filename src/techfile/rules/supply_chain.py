@@ -15,7 +15,6 @@ import datetime
 import fnmatch
 import functools
 import re
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -108,14 +107,12 @@ class Sources:
         return [s for s in self.files if s.kind == kind]
 
 
-_MEMO: dict[str, tuple[weakref.ref[Context], Sources]] = {}
-
-
 def sources(ctx: Context) -> Sources:
     """The SBOM and VEX files of this run, read once and shared by the SC rules."""
-    memo = _MEMO.get("sources")
-    if memo is not None and memo[0]() is ctx:
-        return memo[1]
+    return ctx.shared("supply-chain-sources", lambda: _read_sources(ctx))
+
+
+def _read_sources(ctx: Context) -> Sources:
     files: list[Source] = []
     problems: list[SourceProblem] = []
     seen: set[Path] = set()
@@ -131,7 +128,7 @@ def sources(ctx: Context) -> Sources:
             if path in seen:
                 continue
             seen.add(path)
-            loaded = sb.load(path, display, ctx.config.max_file_size)
+            loaded = sb.load(ctx.read_file(path), path, display)
             files.append(Source(kind, loaded, document, location))
         artifact = _artifact(ctx, kind)
         if artifact is None:
@@ -143,11 +140,9 @@ def sources(ctx: Context) -> Sources:
         if path in seen:
             continue
         seen.add(path)
-        loaded = sb.load(path, display, ctx.config.max_file_size)
+        loaded = sb.load(ctx.read_file(path), path, display)
         files.append(Source(kind, loaded, None, Location(display, loaded.problem_line, 0)))
-    result = Sources(tuple(files), tuple(problems))
-    _MEMO["sources"] = (weakref.ref(ctx), result)
-    return result
+    return Sources(tuple(files), tuple(problems))
 
 
 def _document_file(ctx: Context, document: Document) -> tuple[Path | None, str, str | None]:
@@ -319,6 +314,43 @@ def _matches(identity: Identity, component: sb.Component) -> bool:
     return _same_package(identity, component) and _same_release(identity, component)
 
 
+class ComponentIndex:
+    """Components indexed by purl (without version) and by normalised name, so that matching
+    a SOUP list against an SBOM of thousands of components stays fast."""
+
+    def __init__(self, components: list[sb.Component]) -> None:
+        self.components = components
+        self.by_purl: dict[tuple[str, str, str], list[int]] = {}
+        self.by_name: dict[str, list[int]] = {}
+        self.has_purl: list[bool] = []
+        for index, component in enumerate(components):
+            purl = sb.parse_purl(component.purl)
+            self.has_purl.append(purl is not None)
+            if purl is not None:
+                self.by_purl.setdefault(purl.without_version(), []).append(index)
+            for name in sb.component_names(component):
+                self.by_name.setdefault(name, []).append(index)
+
+    def same_package(self, identity: Identity) -> list[int]:
+        """Indices of the components that are the same package as the SOUP item (any version):
+        by purl where both have one, else by name."""
+        found: set[int] = set()
+        if identity.purl is not None:
+            found.update(self.by_purl.get(identity.purl.without_version(), ()))
+        if identity.name is not None:
+            found.update(
+                i
+                for i in self.by_name.get(identity.name, ())
+                if identity.purl is None or not self.has_purl[i]
+            )
+        return sorted(found)
+
+    def matches(self, identity: Identity) -> list[int]:
+        return [
+            i for i in self.same_package(identity) if _same_release(identity, self.components[i])
+        ]
+
+
 # ------------------------------------------------------------------------------ device facts
 
 
@@ -386,9 +418,16 @@ def soup_sbom_mismatch(ctx: Context) -> Iterator[Finding]:
     if not lists:
         source = boms[0]
         count = len(sb.unique(c for _, c in every))
+        if count == 0:
+            return
+        what = (
+            f"the SBOM {source.name()} lists"
+            if len(boms) == 1
+            else f"the {len(boms)} SBOMs ({source.name()}, …) list"
+        )
         yield ctx.finding(
             "SC001",
-            f"the SBOM {source.name()} lists {count} component(s), but the technical file has no "
+            f"{what} {count} component(s), but the technical file has no "
             "SOUP list (type `soup-list`); a notified body will ask where each of them is "
             f"identified and evaluated as SOUP ({clause}). Add a SOUP list that names them",
             source.location,
@@ -398,18 +437,17 @@ def soup_sbom_mismatch(ctx: Context) -> Iterator[Finding]:
         )
         return
     identities = [(_item_identity(item), document, item) for document, item in items]
+    index = ComponentIndex([c for _, c in every])
     matched: set[int] = set()
     unmatched_items = []
     for identity, document, item in identities:
-        hits = [i for i, (_, c) in enumerate(every) if _matches(identity, c)]
+        hits = index.matches(identity)
         matched.update(hits)
         if not hits:
             unmatched_items.append((identity, document, item))
     for identity, document, item in unmatched_items:
         others = [
-            (i, s, c)
-            for i, (s, c) in enumerate(every)
-            if i not in matched and _same_package(identity, c)
+            (i, every[i][0], every[i][1]) for i in index.same_package(identity) if i not in matched
         ]
         matched.update(i for i, _, _ in others)
         yield _item_finding(ctx, clause, boms, document, item, [(s, c) for _, s, c in others])
@@ -855,14 +893,15 @@ def _us_sbom_missing(ctx: Context) -> Finding:
 
 def _support_finding(ctx: Context, source: Source) -> Finding | None:
     components = sb.unique(source.file.shipped_components())
-    identities = [_item_identity(item) for _, item in _soup_items(_soup_lists(ctx, True))]
-    items = [item for _, item in _soup_items(_soup_lists(ctx, True))]
+    index = ComponentIndex(components)
+    matching_items: dict[int, list[Item]] = {}
+    for _, item in _soup_items(_soup_lists(ctx, True)):
+        for position in index.matches(_item_identity(item)):
+            matching_items.setdefault(position, []).append(item)
     no_level: list[sb.Component] = []
     no_end: list[sb.Component] = []
-    for component in components:
-        matching = [
-            it for ident, it in zip(identities, items, strict=True) if _matches(ident, component)
-        ]
+    for position, component in enumerate(components):
+        matching = matching_items.get(position, [])
         level = component.support_level or next(
             (it.get("support_level") for it in matching if _filled(it.get("support_level"))), None
         )
