@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import replay_history
 from techfile.cli import main
 from techfile.resources import bundled
 
@@ -14,10 +15,16 @@ CASES = sorted(p.parent for p in bundled("fixtures").glob("*/*/expected.txt"))
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_fixture(
-    case: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    case: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
     code = case.parent.name.split("-", 1)[0]
-    monkeypatch.chdir(case)
+    if (case / ".history.yaml").is_file():  # a fixture about git history: replay it first
+        monkeypatch.chdir(replay_history(case, tmp_path / "repo"))
+    else:
+        monkeypatch.chdir(case)
     capsys.readouterr()
     exit_code = main(["check", "--select", code, "--no-cache"])
     out = capsys.readouterr().out

@@ -23,6 +23,7 @@ from techfile.model.index import Index
 
 REGISTER_TYPE = "document-register"
 _NAME_SEPARATORS = re.compile(r"\s*(?:;|<br\s*/?>|\n)\s*", re.IGNORECASE)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class HasIndexAndConfig(Protocol):
@@ -46,12 +47,13 @@ class Approval:
 
 
 def parse_date(value: Any) -> datetime.date | None:
-    """A `YYYY-MM-DD` date (a string or a YAML date), else None."""
+    """A `YYYY-MM-DD` date (a string or a YAML date), else None (also for `20260101`, which
+    Python would read, and for dates that do not exist)."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and _DATE.fullmatch(value.strip()):
         try:
             return datetime.date.fromisoformat(value.strip())
         except ValueError:
@@ -67,7 +69,7 @@ def text(value: Any) -> str | None:
 
 
 def from_register(ctx: HasIndexAndConfig) -> bool:
-    return ctx.config.get("approval-source") == "register"
+    return bool(ctx.config.get("approval-source") == "register")
 
 
 def register_entry(ctx: HasIndexAndConfig, document: Document) -> tuple[Document, Item] | None:
@@ -102,6 +104,15 @@ def status_location(ctx: HasIndexAndConfig, document: Document) -> Location:
     if found is not None and text(found[1].get("status")) is not None:
         return found[1].location_of("status")
     return document.location("status") if "status" in document.meta else document.location("id")
+
+
+WITHDRAWN = frozenset({"obsolete", "superseded"})
+
+
+def is_withdrawn(ctx: HasIndexAndConfig, document: Document) -> bool:
+    """Obsolete or superseded, by its front-matter or by its register entry. Content rules
+    leave such documents out (`Context.documents` does so for the front-matter already)."""
+    return effective_status(ctx, document) in WITHDRAWN or not document.active
 
 
 def is_approved(ctx: HasIndexAndConfig, document: Document) -> bool:
@@ -165,10 +176,8 @@ def _register_approvals(entry: Item) -> list[Approval]:
     day = parse_date(written)
     names = [n for n in _NAME_SEPARATORS.split(text(entry.get("approved_by")) or "") if n]
     location = entry.location_of("approved_by") if names else entry.location
-    return [
-        Approval(name, None, day, written, location, "register")
-        for name in (names or [None])  # type: ignore[list-item]
-    ]
+    people: list[str | None] = [*names] or [None]
+    return [Approval(name, None, day, written, location, "register") for name in people]
 
 
 def latest_approval(ctx: HasIndexAndConfig, document: Document) -> Approval | None:
