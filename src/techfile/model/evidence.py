@@ -349,11 +349,7 @@ def _dotted(path: tuple[str | int, ...]) -> str:
 
 def document_status(index: Index, document: Document, from_register: bool = False) -> str | None:
     """The document's status: its front-matter `status`, or with `approval-source = "register"`
-    the status of its entry in a document register when it has one."""
-    if from_register and document.id:
-        for register in index.of_type("document-register"):
-            for entry in register.items.get("entries", []):
-                status = entry.get("status")
-                if entry.id == document.id and isinstance(status, str) and status.strip():
-                    return status.strip()
-    return document.status
+    the status of its entry in a document register (one rule for it: model/register.py)."""
+    from techfile.model.register import status_in_register
+
+    return status_in_register(index, document) if from_register else document.status

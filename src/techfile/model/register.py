@@ -76,10 +76,16 @@ def register_entry(ctx: HasIndexAndConfig, document: Document) -> tuple[Document
     """The register entry that speaks for `document`, when the configuration says the
     register is the approval source and a register lists the document's id (the first
     register by path wins)."""
-    if not from_register(ctx) or not document.id:
+    if not from_register(ctx):
+        return None
+    return _entry_in(ctx.index, document)
+
+
+def _entry_in(index: Index, document: Document) -> tuple[Document, Item] | None:
+    if not document.id:
         return None
     wanted = document.id.strip()
-    for register in ctx.index.of_type(REGISTER_TYPE):
+    for register in index.of_type(REGISTER_TYPE):
         for entry in register.items.get("entries", []):
             if isinstance(entry.id, str) and entry.id.strip() == wanted:
                 return register, entry
@@ -87,9 +93,17 @@ def register_entry(ctx: HasIndexAndConfig, document: Document) -> tuple[Document
 
 
 def effective_status(ctx: HasIndexAndConfig, document: Document) -> str | None:
-    """The document's status (lower case): its register entry's when there is one with a
-    status, else its front-matter `status`."""
-    found = register_entry(ctx, document)
+    """The document's status (lower case): its register entry's when the register is the
+    approval source and lists it with a status, else its front-matter `status`."""
+    if from_register(ctx):
+        return status_in_register(ctx.index, document)
+    status = text(document.meta.get("status"))
+    return status.casefold() if status else None
+
+
+def status_in_register(index: Index, document: Document) -> str | None:
+    """The status a document register gives `document`, else its own front-matter status."""
+    found = _entry_in(index, document)
     if found is not None:
         status = text(found[1].get("status"))
         if status is not None:

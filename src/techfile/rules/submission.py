@@ -5,21 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from techfile.model.finding import Finding, Location
+from techfile.model.register import effective_status, is_withdrawn, status_location
 from techfile.rules.base import Context, rule
 
 
 @rule("SUB001")
 def document_not_approved(ctx: Context) -> Iterator[Finding]:
     for document in ctx.documents:
-        if document.status == "approved":
+        status = effective_status(ctx, document)
+        if status == "approved" or is_withdrawn(ctx, document):
             continue
-        status = document.status or "no status"
+        status = status or "no status"
         yield ctx.finding(
             "SUB001",
             f"{document.label()} is {status}, not approved; a notified body reviews only released "
             "documents, so approve it (with version and approval record) or take it out of the "
             "submission",
-            document.location("status") if document.status else document.location("id"),
+            status_location(ctx, document),
             key=(document.id or document.path,),
         )
 
