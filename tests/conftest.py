@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -20,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from techfile.cli import main
+from techfile.fixture_tree import commit, git, materialise  # noqa: F401
 
 Files = Mapping[str, "str | bytes"]
 
@@ -148,70 +147,6 @@ def run_subprocess(
     return CliResult(done.returncode, out, err)
 
 
-def git(root: Path, *args: str, date: str | None = None) -> str:
-    """Run git in `root` without the user's configuration; `date` is the author and
-    committer date of a commit."""
-    env = {
-        **os.environ,
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "Test",
-        "GIT_AUTHOR_EMAIL": "test@example.com",
-        "GIT_COMMITTER_NAME": "Test",
-        "GIT_COMMITTER_EMAIL": "test@example.com",
-    }
-    if date:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
-    done = subprocess.run(
-        ["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True
-    )
-    return done.stdout
-
-
-def commit(
-    root: Path,
-    date: str,
-    files: Mapping[str, str | None] | None = None,
-    renames: Mapping[str, str] | None = None,
-    message: str = "change",
-    source: Path | None = None,
-) -> None:
-    """Rename, write and commit files at `date`. A file given as None is copied from
-    `source` (a fixture folder)."""
-    if not (root / ".git").exists():
-        git(root, "init", "-q")
-    for old, new in (renames or {}).items():
-        (root / new).parent.mkdir(parents=True, exist_ok=True)
-        git(root, "mv", old, new)
-    for rel, content in (files or {}).items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if content is None:
-            assert source is not None, rel
-            shutil.copyfile(source / rel, target)
-        else:
-            target.write_text(content, encoding="utf-8")
-        git(root, "add", "--", rel)
-    git(root, "commit", "-q", "--allow-empty", "-m", message, date=date)
-
-
 def replay_history(case: Path, target: Path) -> Path:
-    """A fixture folder with a `.history.yaml` as a git repository: its commits replayed,
-    then its files copied over, so that the work tree is the folder as it is."""
-    history = yaml.safe_load((case / ".history.yaml").read_text(encoding="utf-8"))
-    target.mkdir(parents=True, exist_ok=True)
-    for entry in history["commits"]:
-        commit(
-            target,
-            str(entry["date"]),
-            entry.get("files"),
-            entry.get("renames"),
-            str(entry.get("message", "change")),
-            source=case,
-        )
-    for path in case.rglob("*"):
-        rel = path.relative_to(case)
-        if path.is_file() and rel.parts[0] not in (".techfile_cache", ".history.yaml"):
-            (target / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target / rel)
-    return target
+    """A fixture as a technical file on disk (history replayed, links made)."""
+    return materialise(case, target)

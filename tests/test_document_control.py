@@ -3,20 +3,16 @@ the document register, and odd input."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from conftest import CliResult
+from techfile.fixture_tree import commit, git
 from techfile.model.register import effective_approvals, effective_status, is_approved
-from techfile.resources import bundled
 from techfile.rules import document_control
 
 Tree = Callable[..., Path]
@@ -40,73 +36,6 @@ def check(tree: Tree, techfile: Run, files: dict[str, str], config: str = "", *a
 
 
 # --- git repositories with fixed dates ------------------------------------------------------
-
-
-def git(root: Path, *args: str, date: str | None = None) -> str:
-    env = {
-        **os.environ,
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "Test",
-        "GIT_AUTHOR_EMAIL": "test@example.com",
-        "GIT_COMMITTER_NAME": "Test",
-        "GIT_COMMITTER_EMAIL": "test@example.com",
-    }
-    if date:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
-    done = subprocess.run(
-        ["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True
-    )
-    return done.stdout
-
-
-def commit(
-    root: Path,
-    date: str,
-    files: dict[str, str | None] | None = None,
-    renames: dict[str, str] | None = None,
-    message: str = "change",
-    source: Path | None = None,
-) -> None:
-    """Rename, write and commit files at `date` (author and committer date). A file given as
-    None is copied from `source` (a fixture folder)."""
-    if not (root / ".git").exists():
-        git(root, "init", "-q")
-    for old, new in (renames or {}).items():
-        (root / new).parent.mkdir(parents=True, exist_ok=True)
-        git(root, "mv", old, new)
-    for rel, content in (files or {}).items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if content is None:
-            assert source is not None, rel
-            shutil.copyfile(source / rel, target)
-        else:
-            target.write_text(content, encoding="utf-8")
-        git(root, "add", "--", rel)
-    git(root, "commit", "-q", "--allow-empty", "-m", message, date=date)
-
-
-def replay_history(case: Path, target: Path) -> Path:
-    """A fixture folder with a `.history.yaml` as a git repository: its commits replayed, then
-    its files copied over (so the work tree is the folder as it is)."""
-    history = yaml.safe_load((case / ".history.yaml").read_text(encoding="utf-8"))
-    target.mkdir(parents=True, exist_ok=True)
-    for entry in history["commits"]:
-        commit(
-            target,
-            str(entry["date"]),
-            entry.get("files"),
-            entry.get("renames"),
-            str(entry.get("message", "change")),
-            source=case,
-        )
-    for path in case.rglob("*"):
-        rel = path.relative_to(case)
-        if path.is_file() and rel.parts[0] not in (".techfile_cache", ".history.yaml"):
-            (target / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target / rel)
-    return target
 
 
 def plan(version: str, approvals: list[str], text: str = "Acceptance criteria A.") -> str:
@@ -133,20 +62,6 @@ def plan(version: str, approvals: list[str], text: str = "Acceptance criteria A.
 def run_dc002(techfile: Run, root: Path, *args: str) -> CliResult:
     (root / ".techfile.toml").write_text(TOML, encoding="utf-8")
     return techfile("check", "--no-cache", "--select", "DC002", *args, cwd=root)
-
-
-# --- DC002 fixtures (their history is replayed from .history.yaml) ------------------------
-
-DC002_CASES = sorted(bundled("fixtures").glob("DC002-*/*/.history.yaml"))
-
-
-@pytest.mark.parametrize("history", DC002_CASES, ids=lambda p: p.parent.name)
-def test_dc002_fixture_with_replayed_history(history: Path, tmp_path: Path, techfile: Run) -> None:
-    case = history.parent
-    root = replay_history(case, tmp_path / "repo")
-    result = techfile("check", "--select", "DC002", cwd=root)
-    assert result.out == (case / "expected.txt").read_text(encoding="utf-8")
-    assert ("DC002" in result.out) == (case.name == "fail")
 
 
 # --- DC002 -----------------------------------------------------------------------------------

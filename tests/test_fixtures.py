@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import replay_history
 from techfile.cli import main
+from techfile.fixture_tree import materialise
 from techfile.resources import bundled
 
 CASES = sorted(p.parent for p in bundled("fixtures").glob("*/*/expected.txt"))
@@ -21,10 +21,7 @@ def test_fixture(
     tmp_path: Path,
 ) -> None:
     code = case.parent.name.split("-", 1)[0]
-    if (case / ".history.yaml").is_file():  # a fixture about git history: replay it first
-        monkeypatch.chdir(replay_history(case, tmp_path / "repo"))
-    else:
-        monkeypatch.chdir(case)
+    monkeypatch.chdir(materialise(case, tmp_path / "case"))
     capsys.readouterr()
     exit_code = main(["check", "--select", code, "--no-cache"])
     out = capsys.readouterr().out
