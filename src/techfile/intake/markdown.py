@@ -12,6 +12,14 @@ from techfile.intake.directives import fenced_lines
 _STANDALONE_DIRECTIVE = re.compile(r"\s*<!--\s*techfile:.*-->\s*")
 _ATX_H1 = re.compile(r" {0,3}#[ \t]+(.+?)[ \t#]*")
 _PLACEHOLDER = re.compile(r"\b(?:TODO|TBD|TBC|FIXME|XXX)\b|\{\{[^}]*\}\}")
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+
+
+def template_row(cells: tuple[str, ...] | list[str]) -> bool:
+    """A table row of a Jinja template (`| {{ risk.id }} | {{ risk.hazard }} |`, a `{% for %}`
+    line): every filled cell holds a template expression, so the row is no data of its own."""
+    filled = [c for c in cells if c.strip()]
+    return bool(filled) and all(_TEMPLATE.search(c) for c in filled)
 
 
 def placeholders(body: str, body_line: int) -> tuple[tuple[int, str], ...]:
@@ -184,7 +192,7 @@ def _table(tokens: list[Any], start: int, file_line: Any) -> tuple[Table, int]:
         elif token.type == "tr_close":
             if in_head:
                 headers = current
-            else:
+            elif not template_row(current):
                 rows.append((row_line, tuple(current)))
         index += 1
     return Table(file_line(tokens[start]), tuple(headers), tuple(rows)), index + 1

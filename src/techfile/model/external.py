@@ -72,7 +72,13 @@ def attach_external(
                 )
                 _attach_csv(file, document, lists, settings, read, path, 0, name, own_columns)
             else:
-                _attach_data(file, document, lists[name], settings, read, path, entry.get("key"))
+                own = tuple(
+                    (name, header, target)
+                    for header, target in sorted(dict(entry.get("columns", {})).items())
+                )
+                _attach_data(
+                    file, document, lists[name], settings, read, path, entry.get("key"), own
+                )
         settle_items(document.items, lists_of(f"types/{document.type}.schema.json"))
 
 
@@ -139,6 +145,7 @@ def _attach_data(
     read: Reader,
     path: str,
     key: Any,
+    own_columns: tuple[tuple[str, str, str], ...] = (),
 ) -> None:
     data = read(path)
     if isinstance(data, Diagnostic):
@@ -153,6 +160,14 @@ def _attach_data(
     except TreeError as problem:
         file.diagnostics.append(_problem(f"{path}:{problem.line}: {problem.message}", 0))
         return
+    renames = {
+        header: fields[0]
+        for header, fields in column_aliases((*settings.column_aliases, *own_columns))
+        .get(item_list.name, {})
+        .items()
+    }
+    if root is not None:
+        _rename_keys(root.children if root.kind == "seq" else _under(root, key), renames)
     wrapper = {
         "type": "object",
         "properties": {item_list.name: {"type": "array", "items": item_list.schema}},
@@ -183,6 +198,13 @@ def _attach_data(
         for k, v in typed.lines.items()
         if k[: len(prefix)] == prefix
     }
+    for entry in entries:
+        if isinstance(entry, dict):
+            for name in [k for k in entry if "." in k]:
+                head, _, tail = name.partition(".")
+                nested = entry.setdefault(head, {})
+                if isinstance(nested, dict):
+                    nested.setdefault(tail, entry.pop(name))
     items: list[Item] = list(front_matter_items(item_list, entries, lines, document.id, path))
     for item in items:
         item.source = "data-file"
@@ -191,3 +213,28 @@ def _attach_data(
 
 def _problem(message: str, line: int) -> Diagnostic:
     return Diagnostic("FM008", message, line, key=(message,))
+
+
+def _under(root: Any, key: Any) -> list[Any]:
+    if key is None or root.kind != "map":
+        return []
+    for key_node, value in root.pairs:
+        if key_node.value == str(key) and value.kind == "seq":
+            return list(value.children)
+    return []
+
+
+def _rename_keys(entries: list[Any], renames: dict[str, str]) -> None:
+    """Data-file keys are read like table headers: `title` is a SOUP item's `name`,
+    `control_measures` a risk's `controls` (column aliases and the entry's `columns`)."""
+    from techfile.model.registry import normalise_header
+
+    for entry in entries:
+        if entry.kind != "map":
+            continue
+        present = {k.value for k, _ in entry.pairs}
+        for key_node, _ in entry.pairs:
+            target = renames.get(normalise_header(key_node.value))
+            if target and target != key_node.value and target not in present:
+                present.add(target)
+                key_node.value = target

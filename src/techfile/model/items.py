@@ -125,7 +125,13 @@ def merge_by_id(items: list[Item]) -> list[Item]:
         earlier = first_seen.get(item.id) if item.id is not None else None
         if earlier is not None and earlier[1] != (item.path, item.table):
             target = earlier[0]
-            target.fields.update(item.fields)
+            for name, value in item.fields.items():
+                before = target.fields.get(name)
+                if isinstance(before, list) and isinstance(value, list):
+                    # e.g. the external, then the internal risk control ids of one risk
+                    target.fields[name] = before + [v for v in value if v not in before]
+                else:
+                    target.fields[name] = value
             for name in item.fields:
                 target.lines.setdefault(name, item.line)
             continue

@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterator
 
 from techfile.model.document import Document, Item
+from techfile.model.evidence import ROW_TYPES, document_rows
 from techfile.model.finding import Finding, Location
 from techfile.rules.base import Context, rule
 
@@ -33,19 +34,26 @@ def duplicate_ids(ctx: Context) -> Iterator[Finding]:
 
 def _duplicate_items(ctx: Context, document: Document) -> Iterator[Finding]:
     seen: dict[tuple[str, str], Item] = {}
+    # a checklist's `(a)` row continues the numbered row above it: `(a)` under 3 is 3(a)
+    qualified = (
+        {id(row.item): row.ref.clause for row in document_rows(document, ctx.clauses)}
+        if document.type in ROW_TYPES
+        else {}
+    )
     for item in document.all_items():
-        if item.id is None:
+        item_id = qualified.get(id(item), item.id)
+        if item_id is None:
             continue
-        first = seen.setdefault((item.list_name, item.id), item)
+        first = seen.setdefault((item.list_name, item_id), item)
         if first is item:
             continue
         yield ctx.finding(
             "ID001",
-            f"{document.label()} has two {item.list_name} with the id {item.id} ("
-            f"{_place(first, document)} and {_place(item, document)}); references to {item.id} "
+            f"{document.label()} has two {item.list_name} with the id {item_id} ("
+            f"{_place(first, document)} and {_place(item, document)}); references to {item_id} "
             "cannot tell them apart",
             item.location,
-            key=(item.id, str(item.list_name)),
+            key=(item_id, str(item.list_name)),
             related=(first.location,),
         )
 
