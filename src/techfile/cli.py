@@ -23,11 +23,11 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_NAMES = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown")
 
 
-def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+def split_codes(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
-def _date(_ctx: Any, _param: Any, value: str | None) -> datetime.date | None:
+def date_option(_ctx: Any, _param: Any, value: str | None) -> datetime.date | None:
     if value is None:
         return None
     try:
@@ -108,7 +108,7 @@ def cli() -> None:
     help="Lowest severity that makes the exit code 1 [default: error].",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("--as-of", callback=_date, help="The date that date rules use (YYYY-MM-DD).")
+@click.option("--as-of", callback=date_option, help="The date that date rules use (YYYY-MM-DD).")
 @click.option("--example", is_flag=True, help="Check the bundled example technical file.")
 @click.option(
     "--jobs",
@@ -178,9 +178,9 @@ def check(
     if pre_commit and changed_since:
         raise click.UsageError("--pre-commit and --changed-since cannot be combined")
     options = RunOptions(
-        _split(select),
-        _split(ignore),
-        _split(extend_select),
+        split_codes(select),
+        split_codes(ignore),
+        split_codes(extend_select),
         as_of,
         () if pre_commit else relative,
         jobs=jobs,
@@ -309,7 +309,7 @@ def types() -> int:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--as-of", callback=_date, help="The date that decides which waivers expired.")
+@click.option("--as-of", callback=date_option, help="The date that decides which waivers expired.")
 @click.option("--example", is_flag=True, help="List the bundled example's deviations.")
 def waivers(paths: tuple[str, ...], as_of: datetime.date | None, example: bool) -> int:
     """List every suppression and waiver with its reason and expiry (the deviation list)."""
@@ -346,7 +346,7 @@ def baseline() -> None:
 @baseline.command("write")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--reason", required=True, help="Why these findings are accepted for now.")
-@click.option("--as-of", callback=_date, help="The date that date rules use.")
+@click.option("--as-of", callback=date_option, help="The date that date rules use.")
 def baseline_write(paths: tuple[str, ...], reason: str, as_of: datetime.date | None) -> int:
     """Write .techfile-baseline.json with the fingerprints of the current findings."""
     from techfile.engine.baseline import write_baseline
@@ -389,3 +389,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_ERROR
     return code if isinstance(code, int) else EXIT_CLEAN
+
+
+from techfile.commands import register  # noqa: E402
+
+register(cli)

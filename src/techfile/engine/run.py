@@ -56,6 +56,7 @@ class RunResult:
     notices: list[str] = field(default_factory=list)
     baseline_gone: int = 0
     repo_prefix: str = ""  # the root's path inside its git repository ("" at the top)
+    context: Context | None = None  # what the rules saw (index, parsed files), for reports
 
     def repo_path(self, path: str) -> str:
         """A root-relative path as the repository sees it (for SARIF and annotations)."""
@@ -160,6 +161,7 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
         documents=len(documents),
         notices=ctx.notices,
         baseline_gone=gone,
+        context=ctx,
     )
 
 

@@ -263,7 +263,7 @@ def lifecycle_applies(ctx: Context) -> bool:
     return any(c.ref.family == family for c in citations(ctx.index, ctx.clauses))
 
 
-def _type_counts(activity: Activity, document: Document) -> bool:
+def counts_by_type(activity: Activity, document: Document) -> bool:
     if document.type not in activity.types:
         return False
     if document.type == "security-test-report" and activity.test_types:
@@ -317,7 +317,7 @@ def _covered(
     for document in approved:
         if _evidence_class(ctx, document) not in clause.accepts:
             continue
-        if _type_counts(activity, document) or _cites(document, clause, cited):
+        if counts_by_type(activity, document) or _cites(document, clause, cited):
             return True
     return False
 
@@ -392,7 +392,7 @@ def _suggestions(
 
     # 1. would count, but is not approved
     for document in ctx.documents:
-        relevant = _type_counts(activity, document) or _cites(document, clause, cited)
+        relevant = counts_by_type(activity, document) or _cites(document, clause, cited)
         accepted = _evidence_class(ctx, document) in clause.accepts
         if relevant and accepted and not _is_approved(ctx, document):
             add(
@@ -403,7 +403,7 @@ def _suggestions(
             )
     # 2. a security test of something other than the device
     for document in ctx.documents:
-        if _type_counts(activity, document) and tests_other_product(ctx, document):
+        if counts_by_type(activity, document) and tests_other_product(ctx, document):
             add(
                 document,
                 f"{_label(document)} tested `{_tested_product(document)}`, not "
@@ -414,7 +414,7 @@ def _suggestions(
     for document in ctx.documents:
         if (
             document.type in activity.types
-            and not _type_counts(activity, document)
+            and not counts_by_type(activity, document)
             and _evidence_class(ctx, document) in clause.accepts
         ):
             add(

@@ -298,7 +298,7 @@ class Evaluation:
         return verdict(self.stated, self.cell)
 
 
-def _evaluate(plan: RiskPlan | None, row: Item, stage: str, aliases: ValueAliases) -> Evaluation:
+def evaluate_row(plan: RiskPlan | None, row: Item, stage: str, aliases: ValueAliases) -> Evaluation:
     severity_value, probability_value, stated_value = _stage_values(row, stage)
     stated = stated_acceptability(stated_value, aliases)
     if plan is None:
@@ -412,7 +412,7 @@ def acceptability_contradicts_matrix(ctx: Context) -> Iterator[Finding]:
             ("initial", "acceptable", "before risk control", 0),
             ("residual", "residual_acceptable", "after risk control", 1),
         ):
-            evaluation = _evaluate(plan, row, stage, aliases)
+            evaluation = evaluate_row(plan, row, stage, aliases)
             if not contradicts(evaluation.stated, evaluation.cell, str(reading)):
                 continue
             stated = STATED_WORDS.get(evaluation.stated or "", "")
@@ -478,7 +478,7 @@ def unacceptable_residual_risk_without_benefit_risk(ctx: Context) -> Iterator[Fi
     for document, row, plan in _risk_plan_rows(ctx):
         if _has_value(row.get("benefit_risk_ref")):
             continue
-        evaluation = _evaluate(plan, row, "residual", aliases)
+        evaluation = evaluate_row(plan, row, "residual", aliases)
         if evaluation.verdict != "not-acceptable":
             continue
         pair = _pair(evaluation.severity, evaluation.probability)
@@ -654,7 +654,7 @@ def information_only_control(ctx: Context) -> Iterator[Finding]:
             for control in controls
         ):
             continue
-        evaluation = _evaluate(plan, row, "initial", aliases)
+        evaluation = evaluate_row(plan, row, "initial", aliases)
         if evaluation.verdict != "not-acceptable":
             continue
         pair = (

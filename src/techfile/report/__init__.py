@@ -1,0 +1,8 @@
+"""The readiness report (`techfile report`): what a regulatory lead wants to see before a
+notified-body submission, as one self-contained HTML file or as Markdown."""
+
+from __future__ import annotations
+
+from techfile.report.data import ReportData, gather
+
+__all__ = ["ReportData", "gather"]
