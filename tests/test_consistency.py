@@ -95,3 +95,9 @@ def test_no_rule_module_holds_a_clause_list() -> None:
     clause_like = re.compile(r"""["'](?:\d+\.\d+(?:\.\d+)*|\d+\.\d+\([a-z]+\))["']""")
     for path in sorted((ROOT / "src" / "techfile" / "rules").glob("*.py")):
         assert not clause_like.search(path.read_text(encoding="utf-8")), path.name
+
+
+def test_rule_catalogue_in_docs_is_generated_from_the_pages() -> None:
+    from techfile.rules.pages import rules_markdown
+
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown(load_pages())

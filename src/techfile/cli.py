@@ -266,12 +266,25 @@ def _summary(result: Any) -> None:
 
 
 @cli.command()
-def rules() -> int:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown: the rule catalogue as docs/rules.md holds it.",
+)
+def rules(output_format: str) -> int:
     """List every rule with its severity and the clauses it enforces."""
-    from techfile.rules.pages import load_pages
+    from techfile.rules.pages import load_pages, rules_markdown
 
-    for code, page in sorted(load_pages().items()):
-        click.echo(f"{code}  {page.severity.label:<7}  {page.name}  [{page.clause_text}]")
+    pages = load_pages()
+    if output_format == "markdown":
+        click.echo(rules_markdown(pages), nl=False)
+        return EXIT_CLEAN
+    for code, page in sorted(pages.items()):
+        profile = f" (profile: {', '.join(page.profiles)})" if page.profiles else ""
+        click.echo(f"{code}  {page.severity.label:<7}  {page.name}  [{page.clause_text}]{profile}")
         click.echo(f"        {page.summary}")
     return EXIT_CLEAN
 

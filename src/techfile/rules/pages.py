@@ -113,3 +113,45 @@ def _read_page(filename: str, text: str) -> RulePage:
         filename=filename,
         sections=sections,
     )
+
+
+FAMILY_TITLES = {
+    "front-matter": "Front-matter and files",
+    "identity": "Identity and traceability",
+    "evidence": "Evidence",
+    "risk": "Risk management",
+    "lifecycle": "Secure lifecycle",
+    "supply-chain": "Supply chain",
+    "document-control": "Document control",
+    "standards": "Standards currency",
+    "submission": "Submission profile",
+    "suppression": "Suppressions",
+}
+
+
+def rules_markdown(pages: dict[str, RulePage]) -> str:
+    """The rule catalogue, generated from the pages (docs/rules.md)."""
+    lines = [
+        "# Rules",
+        "",
+        "Generated from `checks/` by `techfile rules --format markdown`; do not edit by hand.",
+        "`techfile explain CODE` shows a rule's whole page.",
+    ]
+    families = sorted({p.family for p in pages.values()}, key=list(FAMILY_TITLES).index)
+    for family in families:
+        lines += ["", f"## {FAMILY_TITLES[family]}", ""]
+        lines += [
+            "| code | name | severity | enforces | what it reports |",
+            "|---|---|---|---|---|",
+        ]
+        for code, page in sorted(pages.items()):
+            if page.family != family:
+                continue
+            summary = page.summary.replace("|", "\\|")
+            profile = f" (only `--profile {', '.join(page.profiles)}`)" if page.profiles else ""
+            link = f"[{code}](../checks/{page.filename})"
+            lines.append(
+                f"| {link} | {page.name} | {page.severity.label} | {page.clause_text} | "
+                f"{summary}{profile} |"
+            )
+    return "\n".join(lines) + "\n"
