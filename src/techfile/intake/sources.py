@@ -133,36 +133,48 @@ class GitTree:
                     yield path.decode("utf-8", "surrogateescape"), mode, blob
 
     def _cat(self, blobs: list[str]) -> dict[str, bytes]:
-        if not blobs:
-            return {}
-        unique = sorted(set(blobs))
-        out = git(self.root, "cat-file", "--batch", stdin="\n".join(unique) + "\n")
-        found: dict[str, bytes] = {}
-        position = 0
-        for blob in unique:
-            header_end = out.index(b"\n", position)
-            header = out[position:header_end].split()
-            if len(header) < 3:  # "<blob> missing"
-                position = header_end + 1
-                continue
-            size = int(header[2])
-            start = header_end + 1
-            found[blob] = out[start : start + size]
-            position = start + size + 1
-        return found
+        return cat_batch(self.root, blobs)
 
 
 class GitError(Exception):
     """git failed; the message says what it printed."""
 
 
-def git(root: Path, *args: str, stdin: str | None = None) -> bytes:
+def cat_batch(root: Path, specs: list[str]) -> dict[str, bytes]:
+    """The blobs named by `specs` (blob ids or `commit:path`), in one `git cat-file --batch`.
+    Specs that git does not find are left out; a spec holding a line break cannot be asked."""
+    wanted = sorted({s for s in specs if "\n" not in s and "\r" not in s})
+    if not wanted:
+        return {}
+    request = b"".join(f"{spec}\n".encode("utf-8", "surrogateescape") for spec in wanted)
+    out = git(root, "cat-file", "--batch", stdin=request)
+    found: dict[str, bytes] = {}
+    position = 0
+    for spec in wanted:
+        header_end = out.find(b"\n", position)
+        if header_end < 0:
+            break
+        header = out[position:header_end]
+        position = header_end + 1
+        if header.endswith((b" missing", b" ambiguous")):
+            continue
+        parts = header.split()
+        if len(parts) != 3 or not parts[2].isdigit():
+            break  # not the answer we expected: stop rather than misread the rest
+        size = int(parts[2])
+        if parts[1] == b"blob":
+            found[spec] = out[position : position + size]
+        position += size + 1
+    return found
+
+
+def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
     try:
         done = subprocess.run(
             ["git", *args],
             cwd=root,
-            input=stdin.encode() if stdin is not None else None,
+            input=stdin,
             capture_output=True,
             env=env,
             check=False,

@@ -182,7 +182,9 @@ def clause_registry() -> ClauseRegistry:
             )
             for entry in data["clauses"]
         }
-        display = f"{data['standard']}:{data['edition']}" if family != MDR_FAMILY else "MDR Annex I"
+        display = data.get("display") or (
+            f"{data['standard']}:{data['edition']}" if family != MDR_FAMILY else "MDR Annex I"
+        )
         standards[family] = Standard(
             family,
             display,

@@ -79,6 +79,15 @@ class Context:
     _history: History | None = None
     _history_read: bool = False
 
+    def page_clause(self, code: str, index: int = 0, default: str | None = None) -> str | None:
+        """Clause `index` of the rule's page, as the registry displays it: messages name
+        clauses from the pages, never from code."""
+        page = self.pages.get(code)
+        if page is None or len(page.clauses) <= index:
+            return default
+        ref = self.clauses.parse(page.clauses[index])
+        return self.clauses.display(ref) if ref else page.clauses[index]
+
     def shared(self, key: str, compute: Callable[[], T]) -> T:
         """A value several rules of one run need (e.g. the parsed SBOMs), computed once."""
         if key not in self._shared:

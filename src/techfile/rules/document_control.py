@@ -45,26 +45,12 @@ ROW_TYPES = ("gspr-checklist", "conformity-matrix")  # their rows' evidence is E
 APPROVAL_KEYS = frozenset({"approvals", "status", "next_review", "reviews"})
 
 
-def page_clause(ctx: Context, code: str) -> str:
-    """The first clause the rule's page names, as the registry displays it."""
-    page = ctx.pages.get(code)
-    if page is None or not page.clauses:
-        return "techfile's policy"
-    ref = ctx.clauses.parse(page.clauses[0])
-    return ctx.clauses.display(ref) if ref else page.clauses[0]
-
-
-def kind(document: Document) -> str:
-    """The type in words: `QMS procedure`, `threat model`."""
-    return kind_name(document)
-
-
 # --- DC001 ------------------------------------------------------------------------------
 
 
 @rule("DC001")
 def approval_metadata_missing(ctx: Context) -> Iterator[Finding]:
-    clause = page_clause(ctx, "DC001")
+    clause = str(ctx.page_clause("DC001", default="techfile's policy"))
     for document in ctx.documents:
         if not is_approved(ctx, document):
             continue
@@ -98,7 +84,7 @@ def approval_metadata_missing(ctx: Context) -> Iterator[Finding]:
             fix = fix[:1].upper() + fix[1:]
         yield ctx.finding(
             "DC001",
-            f"{document.label()} ({kind(document)}) is approved but "
+            f"{document.label()} ({kind_name(document)}) is approved but "
             f"{_join([p for p, _ in problems])}; "
             f"a notified body auditing document control ({clause}) will ask which version was "
             f"approved, by whom, in what role and when. {fix}",
@@ -209,7 +195,7 @@ def changed_after_approval(ctx: Context) -> Iterator[Finding]:
     unsettled = [c for c in candidates if not _settled(c)]
     # Second pass, only for documents that changed: every commit after the approval.
     _load(ctx, unsettled, [pair for c in unsettled for pair in c.after], settings)
-    clause = page_clause(ctx, "DC002")
+    clause = str(ctx.page_clause("DC002", default="techfile's policy"))
     for candidate in unsettled:
         finding = _changed(ctx, candidate, clause)
         if finding is not None:
@@ -315,7 +301,8 @@ def _changed(ctx: Context, candidate: _Candidate, clause: str) -> Finding | None
     also = f" (and {more} later commit{'s' if more > 1 else ''})" if more else ""
     return ctx.finding(
         "DC002",
-        f"{document.label()} ({kind(document)}) was approved on {candidate.approved.isoformat()} "
+        f"{document.label()} ({kind_name(document)}) was approved on "
+        f"{candidate.approved.isoformat()} "
         f"as version {candidate.version}, but commit {first.commit[:7]} of "
         f"{_day(first).isoformat()}{also} changed its content afterwards, and `version` is still "
         f"{candidate.version}; {clause} expects changes to a document to be reviewed and "
@@ -332,7 +319,7 @@ def _changed(ctx: Context, candidate: _Candidate, clause: str) -> Finding | None
 
 @rule("DC003")
 def reference_to_obsolete_document(ctx: Context) -> Iterator[Finding]:
-    clause = page_clause(ctx, "DC003")
+    clause = str(ctx.page_clause("DC003", default="techfile's policy"))
     for document in ctx.documents:
         if not is_approved(ctx, document):
             continue
@@ -364,7 +351,7 @@ def reference_to_obsolete_document(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 "DC003",
                 f"{document.label()} {refers} {target.label()} "
-                f"({kind(target)}), which is {status}{_replacement(ctx, target)}; {clause} "
+                f"({kind_name(target)}), which is {status}{_replacement(ctx, target)}; {clause} "
                 "expects obsolete documents to be kept out of use, and a notified body will ask "
                 "why a released document still relies on a withdrawn one. Reference the current "
                 "document instead, and issue a new approved version",
@@ -404,7 +391,7 @@ def _replacement(ctx: Context, target: Document) -> str:
 
 @rule("DC004")
 def review_overdue(ctx: Context) -> Iterator[Finding]:
-    clause = page_clause(ctx, "DC004")
+    clause = str(ctx.page_clause("DC004", default="techfile's policy"))
     released = bool(ctx.index.of_type("release-record"))
     for document in ctx.documents:
         if released and document.type == "threat-model":
@@ -417,7 +404,7 @@ def review_overdue(ctx: Context) -> Iterator[Finding]:
         days = (ctx.as_of - due).days
         yield ctx.finding(
             "DC004",
-            f"{document.label()} ({kind(document)}) was due for review on {due.isoformat()} "
+            f"{document.label()} ({kind_name(document)}) was due for review on {due.isoformat()} "
             f"(`next_review`), {days} day{'s' if days != 1 else ''} before "
             f"{ctx.as_of.isoformat()}; {clause} expects documents to be reviewed and, where "
             "needed, updated and approved again, and an auditor will ask for the record of that "
@@ -459,7 +446,7 @@ def self_approval(ctx: Context) -> Iterator[Finding]:
         listed = "register entry" if approver.source == "register" else "approvals"
         yield ctx.finding(
             "DC005",
-            f"{document.label()} ({kind(document)}) is approved only by {whose}, {name} (its "
+            f"{document.label()} ({kind_name(document)}) is approved only by {whose}, {name} (its "
             f"{listed} name nobody else); techfile's policy default expects a controlled document "
             "to be reviewed and approved by someone besides its author before release, and an "
             "auditor will question an approval nobody else gave. Add an approval by a second "

@@ -141,15 +141,6 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _page_clause(ctx: Context, code: str, index: int = 0) -> str | None:
-    """The rule page's clause number `index`, as the registry displays it."""
-    page = ctx.pages.get(code)
-    if page is None or len(page.clauses) <= index:
-        return None
-    ref = ctx.clauses.parse(page.clauses[index])
-    return ctx.clauses.display(ref) if ref else page.clauses[index]
-
-
 def _page_clauses_text(ctx: Context, code: str) -> str:
     """`EN IEC 81001-5-1:2022 5.8.1 and 5.8.5`; `MDR Annex I 17.4 and 23.4(ab); MDCG ...`."""
     page = ctx.pages.get(code)
@@ -562,7 +553,7 @@ def _failing_text(tests: list[Item]) -> str:
 @rule("SDL002")
 def mitigation_without_verification(ctx: Context) -> Iterator[Finding]:
     covered = _covering_tests(ctx)
-    clause = _page_clause(ctx, "SDL002")
+    clause = ctx.page_clause("SDL002")
     for document in ctx.index.of_type("threat-model"):
         for item in document.items.get("mitigations", []):
             by = item.get("implemented_by")
@@ -598,7 +589,7 @@ def mitigation_without_verification(ctx: Context) -> Iterator[Finding]:
 @rule("SDL007")
 def security_requirement_not_verified(ctx: Context) -> Iterator[Finding]:
     covered = _covering_tests(ctx)
-    clause = _page_clause(ctx, "SDL007")
+    clause = ctx.page_clause("SDL007")
     for document in ctx.index.of_type("security-requirements"):
         for item in document.items.get("requirements", []):
             verified, failing = _verification(ctx, document, item, covered)
@@ -647,7 +638,7 @@ def _independence_documented(value: Any) -> bool:
 
 @rule("SDL003")
 def tester_objectivity_undocumented(ctx: Context) -> Iterator[Finding]:
-    clause = _page_clause(ctx, "SDL003")
+    clause = ctx.page_clause("SDL003")
     for document in _device_test_reports(ctx):
         independence = document.meta.get("independence")
         if not _independence_documented(independence):
@@ -707,7 +698,7 @@ def _tested_version(document: Document) -> tuple[str | None, tuple[str, ...]]:
 def security_test_not_on_product_version(ctx: Context) -> Iterator[Finding]:
     device = device_name(ctx)
     current = ctx.software_version()
-    clause = _page_clause(ctx, "SDL005")
+    clause = ctx.page_clause("SDL005")
     reports = ctx.index.of_type("security-test-report")
     for document in reports:
         test_object = document.meta.get("test_object")
@@ -814,7 +805,7 @@ def _other_product_clause(ctx: Context, document: Document) -> str | None:
 
 @rule("SDL006")
 def open_security_findings(ctx: Context) -> Iterator[Finding]:
-    clause = _page_clause(ctx, "SDL006")
+    clause = ctx.page_clause("SDL006")
     both = _page_clauses_text(ctx, "SDL006")
     for document in _device_test_reports(ctx):
         for item in document.items.get("findings", []):
@@ -850,7 +841,7 @@ def threat_model_review_overdue(ctx: Context) -> Iterator[Finding]:
     if not ctx.index.of_type("release-record"):
         return  # the yearly review applies to released products
     months = _max_age_months(ctx)
-    clause = _page_clause(ctx, "SDL004")
+    clause = ctx.page_clause("SDL004")
     for document in ctx.index.of_type("threat-model"):
         dated: list[tuple[datetime.date, tuple[str | int, ...]]] = []
         for key in ("approvals", "reviews"):
@@ -900,7 +891,7 @@ def _declared_items(ctx: Context) -> tuple[set[int], list[Document]]:
 @rule("SDL008")
 def environment_reliance_undeclared(ctx: Context) -> Iterator[Finding]:
     declared, declaring = _declared_items(ctx)
-    clause = _page_clause(ctx, "SDL008")
+    clause = ctx.page_clause("SDL008")
     cited = _page_clauses_text(ctx, "SDL008")
     if len(declaring) == 1:
         target = f"{declaring[0].label()} does not reference it"
@@ -967,7 +958,7 @@ def it_security_requirements_incomplete(ctx: Context) -> Iterator[Finding]:
     names = _either([part.name for part in missing])
     fields = ", ".join(f"`{part.field}`" for part in missing)
     looked = " and ".join(d.label() for d in documents[:3])
-    clause = _page_clause(ctx, "SDL009")
+    clause = ctx.page_clause("SDL009")
     heading = missing[0].name[:1].upper() + missing[0].name[1:]
     each = "it" if len(missing) == 1 else "each"
     plural = "field" if len(missing) == 1 else "fields"

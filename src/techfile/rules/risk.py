@@ -125,12 +125,6 @@ def _article(word: str | None) -> str:
     return f"an {word}" if word and word[0] in "aeiou" else f"a {word}"
 
 
-def _first_clause(ctx: Context, code: str) -> str:
-    """The clause a message names comes from the rule's page, never from code."""
-    page = ctx.pages.get(code)
-    return page.clauses[0] if page and page.clauses else "the standard"
-
-
 @rule("RM001")
 def threat_absent_from_risk_file(ctx: Context) -> Iterator[Finding]:
     entries = security_entries(ctx)
@@ -150,8 +144,9 @@ def threat_absent_from_risk_file(ctx: Context) -> Iterator[Finding]:
             "RM001",
             f"{what} {named} in {entry.document.label()} has {_article(entry.safety_impact)} "
             "safety impact but reaches no ISO 14971 risk-analysis row; "
-            f"{_first_clause(ctx, 'RM001')} expects security risks that can lead to harm in the "
-            "safety risk file. Add the risk row to its `risk_refs`, or list "
+            f"{ctx.page_clause('RM001', default='the standard')} expects security risks that "
+            "can lead to harm in the safety risk file. Add the risk row to its `risk_refs`, or "
+            "list "
             f"{item.id} in a risk row's threat refs",
             item.location,
             key=(item.id or "",),
@@ -168,7 +163,8 @@ def safety_impact_unassessed(ctx: Context) -> Iterator[Finding]:
                 "RM002",
                 f"{what} {item.id} in {entry.document.label()} has no `safety_impact`; without it "
                 "nobody can show whether it belongs in the ISO 14971 risk file "
-                f"({_first_clause(ctx, 'RM002')}). Set none, non-serious, serious or unknown",
+                f"({ctx.page_clause('RM002', default='the standard')}). Set none, non-serious, "
+                "serious or unknown",
                 item.location,
                 key=(item.id or "", "missing"),
             )

@@ -30,20 +30,6 @@ from techfile.rules.evidence import kind_name
 DEFAULT_GRACE_DAYS = 31
 
 
-def page_clause(ctx: Context, code: str) -> str:
-    """The first clause the rule's page names, as the registry displays it."""
-    page = ctx.pages.get(code)
-    if page is None or not page.clauses:
-        return "techfile's policy"
-    ref = ctx.clauses.parse(page.clauses[0])
-    return ctx.clauses.display(ref) if ref else page.clauses[0]
-
-
-def kind(document: Document) -> str:
-    """The type in words: `ISMS certificate`, `GSPR checklist`."""
-    return kind_name(document)
-
-
 def _written(citation: Citation, cited: Cited, edition: Edition) -> str:
     """The edition as the document wrote it, or the table's name for it when one entry
     names several standards."""
@@ -72,7 +58,7 @@ def _grace_days(ctx: Context) -> int:
 @rule("ST001")
 def superseded_standard_edition(ctx: Context) -> Iterator[Finding]:
     table = standards_table()
-    clause = page_clause(ctx, "ST001")
+    clause = str(ctx.page_clause("ST001", default="techfile's policy"))
     grace = _grace_days(ctx)
     for document in ctx.documents:
         if is_withdrawn(ctx, document):
@@ -116,7 +102,7 @@ def _superseded_message(
     assert edition.superseded_on is not None
     replaced = edition.superseded_on.isoformat()
     successor = edition.superseded_by or "a newer edition"
-    cites = f"{document.label()} ({kind(document)}) cites {written}"
+    cites = f"{document.label()} ({kind_name(document)}) cites {written}"
     if approved is None:
         state = "is not approved yet" if not is_approved(ctx, document) else "has no dated approval"
         return Severity.WARNING, (
@@ -166,7 +152,7 @@ def _span(days: int) -> str:
 @rule("ST002")
 def unversioned_standard_reference(ctx: Context) -> Iterator[Finding]:
     table = standards_table()
-    clause = page_clause(ctx, "ST002")
+    clause = str(ctx.page_clause("ST002", default="techfile's policy"))
     for document in ctx.documents:
         if is_withdrawn(ctx, document):
             continue
@@ -192,7 +178,7 @@ def unversioned_standard_reference(ctx: Context) -> Iterator[Finding]:
                     f"{verb} {designation} with the edition year {cited.year}, which has not come "
                     f"yet on {ctx.as_of.isoformat()} (a typo?)"
                 )
-            name = f"{document.label()} ({kind(document)})"
+            name = f"{document.label()} ({kind_name(document)})"
             if first.field == "certifies":
                 message = (
                     f"{name} {what}; a certificate is issued against one edition, and a notified "
@@ -245,7 +231,7 @@ def certificate_expired(ctx: Context) -> Iterator[Finding]:
                 end = edition.withdrawn_for_certification_on if edition else None
                 if edition is not None and end is not None and end < ctx.as_of:
                     withdrawn, certified = edition, citation.text.strip()
-        name = f"{document.label()} ({kind(document)})"
+        name = f"{document.label()} ({kind_name(document)})"
         if expiry is not None and expiry < ctx.as_of:
             days = (ctx.as_of - expiry).days
             also = ""
