@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from techfile.cli import main
 from techfile.intake.parse import ParseSettings, parse_bytes
+from techfile.model.registry import type_registry
 from techfile.model.schemas import flattened, json_types, validator
 
 PREFIXES = [b"", b"---\n", b"---\nid: X\ntype: risk-analysis\n", b"\xef\xbb\xbf---\n"]
@@ -84,3 +85,40 @@ def test_front_matter_from_the_schema_reads_back_exactly(data: Any, type_name: s
     assert parsed.document.meta == front
     assert json.loads(json.dumps(parsed.document.meta)) == front
     assert validator(f"types/{type_name}.schema.json") is not None
+
+
+ALL_TYPES = sorted(type_registry().types)
+
+
+def _anything() -> st.SearchStrategy[Any]:
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-5, 5),
+        st.text(max_size=8),
+        st.sampled_from(["2024-02-30", "2024-02-03", "approved", "none", ""]),
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+        ),
+        max_leaves=8,
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), type_name=st.sampled_from(ALL_TYPES))
+def test_fast_check_agrees_with_jsonschema(data: Any, type_name: str) -> None:
+    """The compiled check decides valid or not exactly as jsonschema does."""
+    from techfile.model.schemas import is_valid
+
+    schema_id = f"types/{type_name}.schema.json"
+    schema = flattened(schema_id)
+    keys = sorted(schema.get("properties", {}))
+    fields = {k: st.one_of(_strategy(schema["properties"][k]), _anything()) for k in keys}
+    instance = data.draw(st.fixed_dictionaries({}, optional=fields))
+    if data.draw(st.booleans()):
+        instance = {"id": "DOC-1", "type": type_name, **instance}
+    expected = not list(validator(schema_id).iter_errors(instance))
+    assert is_valid(schema_id, instance) == expected, instance

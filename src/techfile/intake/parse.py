@@ -37,6 +37,7 @@ from techfile.model.registry import (
 )
 from techfile.model.schemas import (
     flattened,
+    is_valid,
     item_schema,
     known_keys,
     property_schema,
@@ -85,6 +86,22 @@ def parse_bytes(path: str, data: bytes, settings: ParseSettings) -> ParsedFile:
         assert decoded.diagnostic is not None
         return ParsedFile(path, None, [decoded.diagnostic])
     return _FileParser(path, decoded.text, settings).run()
+
+
+def read_front_matter(text: str, settings: ParseSettings) -> dict[str, Any]:
+    """The front-matter values of a text, typed by the common keys only: no items, no
+    validation, no body parsing. For comparing old versions of a file cheaply."""
+    split = split_front_matter(text)
+    if split.front_matter is None or not split.front_matter.strip():
+        return {}
+    try:
+        root = build_tree(split.front_matter, settings.limits)
+    except TreeError:
+        return {}
+    if root is None or root.kind != "map":
+        return {}
+    typed = NodeTyper(settings.values, 0).run(root, flattened(COMMON_SCHEMA))
+    return typed.value if isinstance(typed.value, dict) else {}
 
 
 class _FileParser:
@@ -280,7 +297,12 @@ class _FileParser:
                 instance[name] = [item.fields for item in items]
                 for index, item in enumerate(items):
                     lines[(name, index)] = item.line
-        for error in validator(doc_type.schema_id).iter_errors(instance):
+        errors = (
+            ()
+            if is_valid(doc_type.schema_id, instance)
+            else (validator(doc_type.schema_id).iter_errors(instance))
+        )
+        for error in errors:
             path = tuple(error.absolute_path)
             line = _nearest_line(lines, path)
             self.diagnostics.append(

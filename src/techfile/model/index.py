@@ -47,7 +47,10 @@ class Index:
         # path -> list name -> item id -> first item: ids are numbered per list in many
         # real files (risk 1 and control 1 in one document)
         self.local_items: dict[str, dict[str, dict[str, Item]]] = {}
+        self.by_type: dict[str, list[Document]] = defaultdict(list)  # active documents only
         for document in self.documents:
+            if document.type is not None and document.active:
+                self.by_type[document.type].append(document)
             if document.id is not None:
                 self.by_id[document.id].append(document)
             local = self.local_items.setdefault(document.path, {})
@@ -64,7 +67,10 @@ class Index:
         return next((d for d in found if d.active), found[0])
 
     def of_type(self, *types: str) -> list[Document]:
-        return [d for d in self.documents if d.active and d.type in types]
+        """Active documents of these types, in path order."""
+        if len(types) == 1:
+            return list(self.by_type.get(types[0], ()))
+        return sorted((d for t in types for d in self.by_type.get(t, ())), key=lambda d: d.path)
 
     def resolve(
         self, value: str, source: Document, kind: str = "any", lists: tuple[str, ...] = ()

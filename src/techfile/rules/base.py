@@ -130,6 +130,9 @@ class Context:
 
     def software_version(self) -> str | None:
         """The device's software version: the device description's, else the config's."""
+        return self.shared("software-version", self._software_version)
+
+    def _software_version(self) -> str | None:
         for document in self.index.of_type("device-description"):
             value = document.meta.get("software_version")
             if isinstance(value, str) and value.strip():
@@ -138,7 +141,7 @@ class Context:
         return str(value) if value else None
 
     def device_name(self) -> str | None:
-        return device.device_name(self.index, self.device)
+        return self.shared("device-name", lambda: device.device_name(self.index, self.device))
 
     def evidence_class(self, document: Document) -> str | None:
         """The document's class; a security test of another product is organisational."""
@@ -150,7 +153,7 @@ class Context:
     @property
     def documents(self) -> list[Document]:
         """Documents the content rules look at: typed, and neither obsolete nor superseded."""
-        return [d for d in self.index.documents if d.active]
+        return self.shared("documents", lambda: [d for d in self.index.documents if d.active])
 
     def options(self, code: str) -> dict[str, Any]:
         return self.options_by_code.get(code, {})

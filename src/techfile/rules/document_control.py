@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from techfile.intake.parse import ParseSettings, parse_bytes
+from techfile.intake.parse import ParseSettings, read_front_matter
 from techfile.intake.split import split_front_matter
 from techfile.intake.text import decode
 from techfile.model.blobs import read_blobs
@@ -227,8 +227,7 @@ def _state(path: str, data: bytes, settings: ParseSettings) -> _State | None:
     decoded = decode(data)
     if decoded.text is None:
         return None
-    parsed = parse_bytes(path, data, settings)
-    meta = parsed.document.meta if parsed.document is not None else {}
+    meta = read_front_matter(decoded.text, settings)
     body = split_front_matter(decoded.text).body
     lines = tuple(line.rstrip() for line in body.strip().splitlines())
     front = tuple(sorted((k, repr(v)) for k, v in meta.items() if k not in APPROVAL_KEYS))
