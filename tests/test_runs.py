@@ -148,3 +148,25 @@ def test_jobs_give_identical_output(tree, techfile) -> None:
     parallel = techfile("check", "--jobs", "2", "--no-cache", "--format", "json", cwd=root)
     assert serial.out == parallel.out and serial.code == parallel.code == 1
     assert techfile("check", "--jobs", "0", cwd=root).code == 2
+
+
+def test_stored_results_follow_every_input(tree, techfile) -> None:
+    """An unchanged file gives its stored result; a change to a document, to a data file
+    a rule opened, or to the configuration is checked again."""
+    csv = "ID,Hazard,Hazardous situation,Harm\nR-1,Wrong result,Clinician misled,Delayed care\n"
+    risk = (
+        "---\nid: RA-1\ntype: risk-analysis\nreferences: [SOP-GONE]\n---\n\n"
+        "```{csv-table} Risks\n:file: risks.csv\n```\n"
+    )
+    root = tree({"risk.md": risk, "risks.csv": csv, ".techfile.toml": CONFIG})
+    first = techfile("check", "--format", "json", cwd=root)
+    assert list((root / ".techfile_cache").glob("results-*.json"))
+    assert techfile("check", "--format", "json", cwd=root).out == first.out
+    (root / "risks.csv").write_text(csv + "R-1,Duplicate row,x,y\n", encoding="utf-8")
+    changed = techfile("check", cwd=root)
+    assert "ID001" in changed.out and "ID001" not in first.out
+    (root / ".techfile.toml").write_text(CONFIG + 'exclude = ["risk.md"]\n', encoding="utf-8")
+    assert techfile("check", cwd=root).out == ""
+    [store] = (root / ".techfile_cache").glob("results-*.json")
+    store.write_text("{not json", encoding="utf-8")
+    assert techfile("check", cwd=root).out == ""

@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import Protocol
 
 from techfile.intake.cache import ParseCache, content_key
@@ -49,6 +50,27 @@ def worker_count(jobs: str, pending: int) -> int:
     return max(1, int(jobs))
 
 
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One file of the technical file as read: its bytes and content key, or its problem."""
+
+    path: str
+    data: bytes | None
+    key: str  # content key (git blob id), or the problem's code and message
+    problem: Diagnostic | None = None
+
+
+def read_inputs(source: Source, include: tuple[str, ...], exclude: tuple[str, ...]) -> list[Input]:
+    found = []
+    for entry in source.entries(include, exclude):
+        data = entry.problem if entry.problem is not None else source.read(entry)
+        if isinstance(data, Diagnostic):
+            found.append(Input(entry.path, None, f"{data.code}:{data.message}", data))
+        else:
+            found.append(Input(entry.path, data, entry.key or content_key(data)))
+    return found
+
+
 def load_files(
     source: Source,
     include: tuple[str, ...],
@@ -57,22 +79,25 @@ def load_files(
     cache: ParseCache,
     jobs: str = "1",
 ) -> list[ParsedFile]:
+    return parse_inputs(read_inputs(source, include, exclude), settings, cache, jobs)
+
+
+def parse_inputs(
+    inputs: list[Input], settings: ParseSettings, cache: ParseCache, jobs: str = "1"
+) -> list[ParsedFile]:
     results: dict[str, ParsedFile] = {}
     pending: list[tuple[str, bytes, str]] = []
-    for entry in source.entries(include, exclude):
-        if entry.problem is not None:
-            results[entry.path] = ParsedFile(entry.path, None, [entry.problem])
+    for one in inputs:
+        if one.data is None:
+            assert one.problem is not None
+            results[one.path] = ParsedFile(one.path, None, [one.problem])
             continue
-        data = source.read(entry)
-        if isinstance(data, Diagnostic):
-            results[entry.path] = ParsedFile(entry.path, None, [data])
-            continue
-        key = entry.key or content_key(data)
-        cached = cache.get(entry.path, key)
+        key, data = one.key, one.data
+        cached = cache.get(one.path, key)
         if cached is not None:
-            results[entry.path] = cached
+            results[one.path] = cached
         else:
-            pending.append((entry.path, data, key))
+            pending.append((one.path, data, key))
     for (path, _data, key), parsed in zip(
         pending, _parse_all(pending, settings, jobs), strict=True
     ):

@@ -9,16 +9,27 @@ from typing import Any
 
 from techfile.config import Config, ConfigError, git_toplevel
 from techfile.engine import changes, suppress
-from techfile.engine.baseline import apply_baseline, read_baseline
-from techfile.engine.load import Source, load_files, settings_key
+from techfile.engine.baseline import BASELINE_FILE, apply_baseline, read_baseline
+from techfile.engine.load import Input, Source, parse_inputs, read_inputs, settings_key
+from techfile.engine.results import (
+    RecordingReads,
+    ResultStore,
+    decode_finding,
+    decode_suppressed,
+    decode_suppression,
+    encode_finding,
+    encode_suppressed,
+    encode_suppression,
+    run_key,
+)
 from techfile.engine.select import selected_codes
-from techfile.intake.cache import ParseCache
+from techfile.intake.cache import ParseCache, content_key
 from techfile.intake.parse import ParseSettings
 from techfile.intake.sources import WorkTree
 from techfile.model.clauses import clause_registry
 from techfile.model.external import attach_external
 from techfile.model.finding import Finding, Severity, SuppressedFinding, Suppression
-from techfile.model.history import is_shallow
+from techfile.model.history import git_head, is_shallow
 from techfile.model.index import Index
 from techfile.rules.base import Context, registered
 from techfile.rules.pages import RulePage, load_pages
@@ -39,6 +50,7 @@ class RunOptions:
     profile: str | None = None  # None: the config's profile, else "default"
     allow_shallow: bool = False
     ignore_baseline: bool = False
+    reuse_results: bool = True  # an unchanged technical file gives its stored result
 
 
 @dataclass
@@ -109,9 +121,16 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
         refuse_shallow(config.root)
     settings = parse_settings(config)
     check_type_names(config, settings)
+    inputs = read_inputs(source, config.include, config.exclude)
+    store = ResultStore(config.root, options.use_cache and options.reuse_results)
+    key = _run_key(config, options, settings, inputs, selected, as_of, profile, pages)
+    stored = store.get(key, source.read_path)
+    if stored is not None:
+        return _from_store(stored, config, as_of, pages, selected)
     cache = ParseCache(config.root, settings_key(settings), options.use_cache)
-    parsed = load_files(source, config.include, config.exclude, settings, cache, options.jobs)
-    attach_external(parsed, config.get("items-from", []), settings, source.read_path)
+    parsed = parse_inputs(inputs, settings, cache, options.jobs)
+    reads = RecordingReads(source.read_path)
+    attach_external(parsed, config.get("items-from", []), settings, reads)
     documents = [p.document for p in parsed if p.document is not None]
     index = Index(documents)
     ctx = Context(
@@ -126,7 +145,7 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
         profile=profile,
         allow_shallow=options.allow_shallow,
         use_cache=options.use_cache,
-        read_path=source.read_path,
+        read_path=reads,
     )
     raw: list[Finding] = []
     for spec in registered():
@@ -148,7 +167,7 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
     if baselined:
         outcome.suppressions.append(baselined[0].by)
     active = [f for f in active if _reported(f.location.path, options.paths)]
-    return RunResult(
+    result = RunResult(
         root=config.root,
         as_of=as_of,
         findings=sorted(set(active), key=Finding.sort_key),
@@ -162,6 +181,75 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
         notices=ctx.notices,
         baseline_gone=gone,
         context=ctx,
+    )
+    store.put(key, reads.seen, _to_store(result))
+    return result
+
+
+def _run_key(
+    config: Config,
+    options: RunOptions,
+    settings: ParseSettings,
+    inputs: list[Input],
+    selected: set[str],
+    as_of: datetime.date,
+    profile: str,
+    pages: dict[str, RulePage],
+) -> str:
+    """Everything a run's result depends on, besides the files the rules open (recorded)."""
+    baseline = config.root / BASELINE_FILE
+    head = None
+    if any("git-history" in pages[c].requires for c in selected):
+        head = git_head(config.root)
+    return run_key(
+        [
+            [(i.path, i.key) for i in inputs],
+            settings_key(settings),
+            sorted(selected),
+            as_of.isoformat(),
+            profile,
+            config.raw,
+            list(options.paths),
+            sorted(options.artifacts),
+            options.ignore_baseline,
+            options.allow_shallow,
+            content_key(baseline.read_bytes()) if baseline.is_file() else None,
+            head,
+        ]
+    )
+
+
+def _to_store(result: RunResult) -> dict[str, Any]:
+    return {
+        "findings": [encode_finding(f) for f in result.findings],
+        "suppressed": [encode_suppressed(s) for s in result.suppressed],
+        "suppressions": [encode_suppression(s) for s in result.suppressions],
+        "counts": [result.files, result.classified, result.documents, result.baseline_gone],
+        "notices": result.notices,
+    }
+
+
+def _from_store(
+    stored: dict[str, Any],
+    config: Config,
+    as_of: datetime.date,
+    pages: dict[str, RulePage],
+    selected: set[str],
+) -> RunResult:
+    files, classified, documents, gone = stored["counts"]
+    return RunResult(
+        root=config.root,
+        as_of=as_of,
+        findings=[decode_finding(f) for f in stored["findings"]],
+        suppressed=[decode_suppressed(s) for s in stored["suppressed"]],
+        suppressions=[decode_suppression(s) for s in stored["suppressions"]],
+        files=int(files),
+        classified=int(classified),
+        pages=pages,
+        selected=selected,
+        documents=int(documents),
+        notices=[str(n) for n in stored["notices"]],
+        baseline_gone=int(gone),
     )
 
 

@@ -40,6 +40,13 @@ class ShallowClone(Exception):
     """History is cut off: rules reading it would give wrong answers."""
 
 
+def git_head(root: Path) -> str | None:
+    try:
+        return git(root, "rev-parse", "--verify", "--quiet", "HEAD").decode().strip() or None
+    except GitError:
+        return None
+
+
 def is_shallow(root: Path) -> bool:
     try:
         return git(root, "rev-parse", "--is-shallow-repository").strip() == b"true"

@@ -48,6 +48,8 @@ class Index:
         # real files (risk 1 and control 1 in one document)
         self.local_items: dict[str, dict[str, dict[str, Item]]] = {}
         self.by_type: dict[str, list[Document]] = defaultdict(list)  # active documents only
+        self._resolved: dict[tuple[str, str, str, tuple[str, ...]], Resolution] = {}
+        self._references: dict[str, list[Reference]] = {}
         for document in self.documents:
             if document.type is not None and document.active:
                 self.by_type[document.type].append(document)
@@ -76,7 +78,17 @@ class Index:
         self, value: str, source: Document, kind: str = "any", lists: tuple[str, ...] = ()
     ) -> Resolution:
         """Resolve a reference. `lists` names the item lists the field points into (from the
-        schema's x-techfile-list); they are preferred where an id exists in several lists."""
+        schema's x-techfile-list); they are preferred where an id exists in several lists.
+        Many rules follow the same references, so answers are kept for the run."""
+        key = (value, source.path, kind, lists)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = self._resolve(value, source, kind, lists)
+        return found
+
+    def _resolve(
+        self, value: str, source: Document, kind: str, lists: tuple[str, ...]
+    ) -> Resolution:
         text = value.strip()
         if _URL.match(text):
             return Resolution(problem="external")
@@ -161,8 +173,14 @@ class Index:
         found = walk_refs(item.fields[field], property_schema(inner, field), (field,))
         return [self.resolve(text, document, kind, lists) for _, text, kind, lists in found]
 
-    def references(self, document: Document) -> Iterator[Reference]:
-        """Every value in a reference field of the document and its items."""
+    def references(self, document: Document) -> list[Reference]:
+        """Every value in a reference field of the document and its items (computed once)."""
+        found = self._references.get(document.path)
+        if found is None:
+            found = self._references[document.path] = list(self._walk_references(document))
+        return found
+
+    def _walk_references(self, document: Document) -> Iterator[Reference]:
         if document.type is None:
             return
         schema = flattened(f"types/{document.type}.schema.json")

@@ -14,7 +14,7 @@ import hashlib
 import posixpath
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from techfile import __version__
@@ -242,7 +242,7 @@ class Loaded:
 def load(config: Config, options: RunOptions) -> Loaded:
     """Run the rules and build the index from one read of the technical file."""
     source = RecordingSource(WorkTree(config.root, config.max_file_size))
-    result = evaluate(config, options, source)
+    result = evaluate(config, replace(options, reuse_results=False), source)
     assert result.context is not None
     ctx = result.context
     for document in ctx.index.documents:  # the SBOM files the sbom documents name are inputs

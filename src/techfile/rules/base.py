@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from techfile.config import Config
+from techfile.engine.results import RecordingReads
 from techfile.intake.cache import CACHE_DIR
 from techfile.intake.diagnostics import Diagnostic
 from techfile.intake.parse import ParsedFile
@@ -104,7 +105,10 @@ class Context:
         resolved = path.resolve()
         if self.read_path is not None and resolved.is_relative_to(root):
             return self.read_path(resolved.relative_to(root).as_posix())
-        return WorkTree(resolved.parent, limit).read_path(resolved.name)
+        data = WorkTree(resolved.parent, limit).read_path(resolved.name)
+        if isinstance(self.read_path, RecordingReads):
+            self.read_path.record(str(resolved), data)  # the result depends on it too
+        return data
 
     def history(self) -> History | None:
         """The repository's history, or None (with one notice) when there is none."""
