@@ -33,23 +33,29 @@ def run_on_changes(config: Config, options: RunOptions, evaluate: Evaluate) -> R
             f"repository, and {root} is not in one"
         ) from None
     whole = replace(options, paths=())
+    limit = config.max_file_size
     if options.pre_commit:
         base = "HEAD" if _has_commit(root, "HEAD") else None
         changed = _names(git(root, "diff", "--cached", "--name-only", "--no-renames", "-z"))
-        after = evaluate(config, whole, GitTree(root, config.max_file_size, None))
+        now: Source = GitTree(root, limit, None)
     else:
         assert options.changed_since is not None
         base = _merge_base(root, options.changed_since)
         changed = _names(git(root, "diff", "--name-only", "--no-renames", "-z", base))
         changed |= _names(git(root, "ls-files", "--others", "--exclude-standard", "-z"))
-        after = evaluate(config, whole, WorkTree(root, config.max_file_size))
-    before: set[str] = set()
-    if base is not None:
-        earlier = evaluate(config, whole, GitTree(root, config.max_file_size, base))
-        before = {f.fingerprint for f in earlier.findings}
-        before |= {s.finding.fingerprint for s in earlier.suppressed}
+        now = WorkTree(root, limit)
+    # the state before first, so only its fingerprints, not its index, live on beside the other
+    before = _fingerprints(evaluate(config, whole, GitTree(root, limit, base))) if base else set()
+    after = evaluate(config, whole, now)
     kept = [f for f in after.findings if f.location.path in changed or f.fingerprint not in before]
     return replace(after, findings=kept)
+
+
+def _fingerprints(result: RunResult) -> set[str]:
+    """The defects of a state; the state itself (its index) is not kept."""
+    return {f.fingerprint for f in result.findings} | {
+        s.finding.fingerprint for s in result.suppressed
+    }
 
 
 def _names(output: bytes) -> set[str]:
