@@ -29,7 +29,7 @@ from techfile.model.plan import Level, plan_for
 from techfile.model.registry import load_data
 from techfile.rules.base import Context
 from techfile.rules.evidence import SATISFYING, document_class, kind_name, supports_only
-from techfile.rules.lifecycle import Activity, device_name, lifecycle_data
+from techfile.rules.lifecycle import Activity, lifecycle_data
 from techfile.rules.risk import reached_entries, risk_plans, security_entries
 
 # --------------------------------------------------------------------------------------------
@@ -303,7 +303,7 @@ def _device_fact(ctx: Context, field_name: str, config_key: str) -> str:
 
 def _header(ctx: Context, result: RunResult, files: dict[str, bytes]) -> Header:
     return Header(
-        device_name=device_name(ctx) or "(device name not given)",
+        device_name=ctx.device_name() or "(device name not given)",
         device_class=_device_fact(ctx, "device_class", "class") or "not given",
         software_safety_class=_device_fact(ctx, "software_safety_class", "software_safety_class")
         or "not given",

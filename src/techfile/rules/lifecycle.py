@@ -167,22 +167,6 @@ def _status_text(ctx: Context, document: Document) -> str:
     return f"`{status}`" if status else "not given"
 
 
-def device_name(ctx: Context) -> str | None:
-    return ctx.device_name()
-
-
-def _tested_product(document: Document) -> str | None:
-    return tested_product(document)
-
-
-def tests_other_product(ctx: Context, document: Document) -> bool:
-    return ctx.tests_other_product(document)
-
-
-def _evidence_class(ctx: Context, document: Document) -> str | None:
-    return ctx.evidence_class(document)
-
-
 def _label(document: Document) -> str:
     return f"{document.label()} ({document.path})" if document.id else document.path
 
@@ -306,7 +290,7 @@ def _covered(
     ctx: Context, activity: Activity, clause: Clause, cited: Cited, approved: list[Document]
 ) -> bool:
     for document in approved:
-        if _evidence_class(ctx, document) not in clause.accepts:
+        if ctx.evidence_class(document) not in clause.accepts:
             continue
         if counts_by_type(activity, document) or _cites(document, clause, cited):
             return True
@@ -384,7 +368,7 @@ def _suggestions(
     # 1. would count, but is not approved
     for document in ctx.documents:
         relevant = counts_by_type(activity, document) or _cites(document, clause, cited)
-        accepted = _evidence_class(ctx, document) in clause.accepts
+        accepted = ctx.evidence_class(document) in clause.accepts
         if relevant and accepted and not _is_approved(ctx, document):
             add(
                 document,
@@ -394,11 +378,11 @@ def _suggestions(
             )
     # 2. a security test of something other than the device
     for document in ctx.documents:
-        if counts_by_type(activity, document) and tests_other_product(ctx, document):
+        if counts_by_type(activity, document) and ctx.tests_other_product(document):
             add(
                 document,
-                f"{_label(document)} tested `{_tested_product(document)}`, not "
-                f"{device_name(ctx)}, so it is not evidence for the device",
+                f"{_label(document)} tested `{tested_product(document)}`, not "
+                f"{ctx.device_name()}, so it is not evidence for the device",
                 document.location("test_object", "product"),
             )
     # 3. a security test report whose test type names other testing
@@ -406,7 +390,7 @@ def _suggestions(
         if (
             document.type in activity.types
             and not counts_by_type(activity, document)
-            and _evidence_class(ctx, document) in clause.accepts
+            and ctx.evidence_class(document) in clause.accepts
         ):
             add(
                 document,
@@ -423,7 +407,7 @@ def _suggestions(
     holders = [d for d in ctx.documents if d.type in activity.also_in]
     holders.sort(key=lambda d: not _mentions(activity, d))
     for document in holders:
-        accepted = _evidence_class(ctx, document) in clause.accepts
+        accepted = ctx.evidence_class(document) in clause.accepts
         if accepted and not _cites(document, clause, cited):
             holds(document)
     # 5. files whose name, title or headings suggest the activity
@@ -440,7 +424,7 @@ def _suggestions(
             )
         elif (
             document.type is not None
-            and _evidence_class(ctx, document) in clause.accepts
+            and ctx.evidence_class(document) in clause.accepts
             and _mentions(activity, document)
         ):
             holds(document)
@@ -625,7 +609,7 @@ def security_requirement_not_verified(ctx: Context) -> Iterator[Finding]:
 
 def _device_test_reports(ctx: Context) -> list[Document]:
     """Security test reports about the device: enterprise tests are left to the evidence rules."""
-    return [d for d in ctx.index.of_type("security-test-report") if not tests_other_product(ctx, d)]
+    return [d for d in ctx.index.of_type("security-test-report") if not ctx.tests_other_product(d)]
 
 
 def _independence_documented(value: Any) -> bool:
@@ -696,13 +680,13 @@ def _tested_version(document: Document) -> tuple[str | None, tuple[str, ...]]:
 
 @rule("SDL005")
 def security_test_not_on_product_version(ctx: Context) -> Iterator[Finding]:
-    device = device_name(ctx)
+    device = ctx.device_name()
     current = ctx.software_version()
     clause = ctx.page_clause("SDL005")
     reports = ctx.index.of_type("security-test-report")
     for document in reports:
         test_object = document.meta.get("test_object")
-        if not isinstance(test_object, dict) or not _tested_product(document):
+        if not isinstance(test_object, dict) or not tested_product(document):
             missing = "`test_object`" if not isinstance(test_object, dict) else "its `product`"
             yield ctx.finding(
                 "SDL005",
@@ -717,8 +701,8 @@ def security_test_not_on_product_version(ctx: Context) -> Iterator[Finding]:
                 key=("test-object",),
             )
             continue
-        if tests_other_product(ctx, document):
-            product = _tested_product(document)
+        if ctx.tests_other_product(document):
+            product = tested_product(document)
             yield ctx.finding(
                 "SDL005",
                 f"security test report {document.label()} tested `{product}`, not the device "
@@ -767,7 +751,7 @@ def _superseded_by_current(
     """Another report on the current version covers the same kind of testing."""
     kinds = {_normalise(t) for t in _texts(document.meta.get("test_type"))}
     for other in reports:
-        if other is document or tests_other_product(ctx, other):
+        if other is document or ctx.tests_other_product(other):
             continue
         version, _ = _tested_version(other)
         if version is None or _version_key(version) != _version_key(current):
