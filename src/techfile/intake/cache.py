@@ -56,9 +56,14 @@ class ParseCache:
             self.fresh[f"{key}:{path}"] = codec.encode(parsed)
 
     def save(self) -> None:
-        """Write the entries used in this run, atomically; a read-only root is no error."""
-        if not self.enabled or self.fresh == self.entries:
+        """Write the entries of this run, atomically, keeping earlier entries up to as many
+        again (a pre-commit run reads two states of the same files); a read-only root is no
+        error."""
+        if not self.enabled or self.fresh.keys() <= self.entries.keys():
             return
+        older = [(k, v) for k, v in self.entries.items() if k not in self.fresh]
+        kept = dict(older[max(0, len(older) - len(self.fresh)) :])
+        kept.update(self.fresh)
         temp: str | None = None
         try:
             self.directory.mkdir(exist_ok=True)
@@ -68,7 +73,7 @@ class ParseCache:
             handle, temp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 json.dump(
-                    {"format": FORMAT, "version": __version__, "entries": self.fresh},
+                    {"format": FORMAT, "version": __version__, "entries": kept},
                     out,
                     separators=(",", ":"),
                     ensure_ascii=False,
