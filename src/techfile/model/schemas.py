@@ -166,27 +166,46 @@ def _type_of(value: Any) -> str:
     return "string"
 
 
+# Schemas are read-only after loading, so sub-schema lookups (made for every value of every
+# document) are answered by identity; each entry holds its schema, so an id is never reused
+# while its answer is kept. Callers must not modify what these functions return.
+_EMPTY: Schema = {}
+_LOOKUPS: dict[tuple[int, str], tuple[Schema, Schema]] = {}
+
+
 def branch_for(schema: Schema, kind: str) -> Schema:
     """The sub-schema that applies to a value of JSON kind `object`/`array`/`string`."""
+    if "anyOf" not in schema and "oneOf" not in schema:
+        return schema
     for key in ("anyOf", "oneOf"):
         for branch in schema.get(key, []):
             if kind in json_types(branch):
-                return dict(branch)
+                return branch  # type: ignore[no-any-return]
     return schema
 
 
 def property_schema(schema: Schema, name: str) -> Schema:
+    key = (id(schema), name)
+    kept = _LOOKUPS.get(key)
+    if kept is not None:
+        return kept[1]
     obj = branch_for(schema, "object")
     properties = obj.get("properties", {})
-    if name in properties:
-        return dict(properties[name])
     extra = obj.get("additionalProperties")
-    return dict(extra) if isinstance(extra, dict) else {}
+    found = properties.get(name) or (extra if isinstance(extra, dict) else _EMPTY)
+    _LOOKUPS[key] = (schema, found)
+    return found
 
 
 def item_schema(schema: Schema) -> Schema:
+    key = (id(schema), "\0items")
+    kept = _LOOKUPS.get(key)
+    if kept is not None:
+        return kept[1]
     items = branch_for(schema, "array").get("items")
-    return dict(items) if isinstance(items, dict) else {}
+    found = items if isinstance(items, dict) else _EMPTY
+    _LOOKUPS[key] = (schema, found)
+    return found
 
 
 def known_keys(schema: Schema) -> set[str]:
