@@ -25,6 +25,20 @@ from techfile.fixture_tree import commit, git, materialise  # noqa: F401
 
 Files = Mapping[str, "str | bytes"]
 
+# The real-world corpus travels beside the repository as ../shared (CI has it too).
+REALWORLD = next(
+    (
+        p
+        for p in (
+            Path(__file__).resolve().parents[2] / "shared" / "eval" / "realworld",
+            Path("/work/shared/eval/realworld"),
+        )
+        if p.is_dir()
+    ),
+    None,
+)
+NO_CORPUS = "the real-world corpus (shared/eval/realworld) is not present on this machine"
+
 
 def write_tree(root: Path, files: Files) -> Path:
     """Write `files` (root-relative POSIX path -> content) under `root`.

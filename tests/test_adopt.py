@@ -12,23 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import NO_CORPUS, REALWORLD
 from techfile import adopt as ad
 from techfile.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "realworld"
-REALWORLD = next(
-    (
-        p
-        for p in (
-            ROOT.parent / "shared" / "eval" / "realworld",
-            Path("/work/shared/eval/realworld"),
-        )
-        if p.is_dir()
-    ),
-    None,
-)
-NO_CORPUS = "the real-world corpus (shared/eval/realworld) is not present on this machine"
 TODAY = datetime.date(2026, 6, 30)
 
 # The documents the rules use, with the type adopt must give them; None: no type fits (the

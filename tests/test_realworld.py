@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from conftest import NO_CORPUS, REALWORLD
 from techfile.cli import main
 from techfile.config import Config, load_config, with_preset
 from techfile.engine.load import load_files
@@ -32,18 +33,6 @@ from techfile.resources import bundled
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "realworld"
-REALWORLD = next(
-    (
-        p
-        for p in (
-            ROOT.parent / "shared" / "eval" / "realworld",
-            Path("/work/shared/eval/realworld"),
-        )
-        if p.is_dir()
-    ),
-    None,
-)
-NO_CORPUS = "the real-world corpus (shared/eval/realworld) is not present on this machine"
 PRESETS = ("openregulatory", "rdm", "gstt")
 MATCHING = {
     "openregulatory-templates": "openregulatory",

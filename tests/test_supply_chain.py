@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import REALWORLD
 from techfile.cli import main
 from techfile.model import sbom as sb
 from techfile.model.clauses import clause_registry
@@ -16,17 +17,6 @@ from techfile.model.schemas import validator
 from techfile.resources import bundled
 
 ROOT = Path(__file__).resolve().parent.parent
-REALWORLD = next(
-    (
-        p
-        for p in (
-            ROOT.parent / "shared" / "eval" / "realworld",
-            Path("/work/shared/eval/realworld"),
-        )
-        if p.is_dir()
-    ),
-    None,
-)
 CONFIG = 'as-of = "2026-01-15"\n'
 
 

@@ -353,3 +353,9 @@ def document_status(index: Index, document: Document, from_register: bool = Fals
     from techfile.model.register import status_in_register
 
     return status_in_register(index, document) if from_register else document.status
+
+
+def run_citations(ctx: Any) -> list[Citation]:
+    """Every citation of the run, computed once and shared by the rules that read them."""
+    found: list[Citation] = ctx.shared("citations", lambda: list(citations(ctx.index, ctx.clauses)))
+    return found

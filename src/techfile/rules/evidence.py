@@ -19,12 +19,12 @@ from techfile.model.document import Document
 from techfile.model.evidence import (
     Citation,
     Row,
-    citations,
     clause_mentions,
     document_rows,
     document_status,
     row_citations,
     rows,
+    run_citations,
 )
 from techfile.model.finding import Finding, Location
 from techfile.model.registry import load_data, type_registry
@@ -102,14 +102,22 @@ def kind_name(document: Document) -> str:
 # --- EV001 ------------------------------------------------------------------------------
 
 
+def organisational_citations(
+    ctx: Context,
+) -> Iterator[tuple[Citation, Clause, Document, list[Citation]]]:
+    """Citations of organisational documents for clauses the registry knows (EV001, EV007)."""
+    all_citations = run_citations(ctx)
+    for citation in all_citations:
+        clause, document = citation.clause, citation.evidence
+        if clause is None or document is None:
+            continue
+        if evidence_class(ctx, citation) == "organisational":
+            yield citation, clause, document, all_citations
+
+
 @rule("EV001")
 def organisational_evidence_for_product_clause(ctx: Context) -> Iterator[Finding]:
-    all_citations = list(citations(ctx.index, ctx.clauses))
-    for citation in all_citations:
-        clause = citation.clause
-        document = citation.evidence
-        if clause is None or document is None or evidence_class(ctx, citation) != "organisational":
-            continue
+    for citation, clause, document, all_citations in organisational_citations(ctx):
         if supports_only(clause, document):
             continue
         yield ctx.finding(
@@ -177,7 +185,7 @@ def _accepted_alternative(
 
 @rule("EV002")
 def requirement_without_accepted_evidence(ctx: Context) -> Iterator[Finding]:
-    all_citations = list(citations(ctx.index, ctx.clauses))
+    all_citations = run_citations(ctx)
     for row in rows(ctx.index, ctx.clauses):
         clause = row.clause
         if clause is None or not _claims_conformity(row):
@@ -244,7 +252,7 @@ def _missing_message(
 def evidence_not_released(ctx: Context) -> Iterator[Finding]:
     from_register = ctx.config.get("approval-source") == "register"
     grouped: dict[tuple[str, str], list[Citation]] = {}
-    for citation in citations(ctx.index, ctx.clauses):
+    for citation in run_citations(ctx):
         document = citation.evidence
         if citation.row is None or document is None:
             continue  # `evidence_for` is a document speaking for itself; nobody relies on it yet
@@ -556,12 +564,7 @@ def _missing_location(
 
 @rule("EV007")
 def organisational_evidence_cited_as_supporting(ctx: Context) -> Iterator[Finding]:
-    all_citations = list(citations(ctx.index, ctx.clauses))
-    for citation in all_citations:
-        clause = citation.clause
-        document = citation.evidence
-        if clause is None or document is None or evidence_class(ctx, citation) != "organisational":
-            continue
+    for citation, clause, document, all_citations in organisational_citations(ctx):
         if not supports_only(clause, document):
             continue  # not accepted at all: EV001
         if citation.row is not None:

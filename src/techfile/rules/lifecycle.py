@@ -20,7 +20,7 @@ from typing import Any
 from techfile.model.clauses import Clause, ClauseRef
 from techfile.model.device import tested_product
 from techfile.model.document import INACTIVE_STATUSES, Document, Item
-from techfile.model.evidence import Citation, citations, document_status
+from techfile.model.evidence import Citation, document_status, run_citations
 from techfile.model.finding import Finding, Location, Severity
 from techfile.model.registry import load_data, type_registry
 from techfile.rules.base import Context, rule
@@ -235,7 +235,7 @@ def lifecycle_applies(ctx: Context) -> bool:
         for text in _texts(document.meta.get("standards")):
             if family and ctx.clauses.family_of(text) == family:
                 return True
-    return any(c.ref.family == family for c in citations(ctx.index, ctx.clauses))
+    return any(c.ref.family == family for c in run_citations(ctx))
 
 
 def counts_by_type(activity: Activity, document: Document) -> bool:
@@ -271,7 +271,7 @@ Cited = dict[str, set[int]]  # clause id -> id() of the documents citing it or o
 
 def _cited_clauses(ctx: Context, family: str, clauses: dict[str, Clause]) -> Cited:
     cited: Cited = {}
-    for citation in citations(ctx.index, ctx.clauses):
+    for citation in run_citations(ctx):
         if citation.ref.family != family or citation.evidence is None:
             continue
         clause, depth = citation.clause, 0
@@ -765,7 +765,7 @@ def _superseded_by_current(
 def _ev001_citation(ctx: Context, document: Document) -> Citation | None:
     """The first citation of this enterprise test that the evidence family reports as
     organisational evidence for a product clause (EV001), so SDL005 can yield to it."""
-    for citation in citations(ctx.index, ctx.clauses):
+    for citation in run_citations(ctx):
         clause = citation.clause
         if citation.evidence is not document or clause is None:
             continue
