@@ -32,7 +32,7 @@ class Source(Protocol):
 @functools.cache
 def _resources_fingerprint() -> str:
     digest = hashlib.sha256()
-    for folder in ("schemas", "data"):
+    for folder in ("schemas", "data", "checks"):
         for path in sorted(bundled(folder).rglob("*")):
             if path.is_file():
                 digest.update(path.name.encode())
