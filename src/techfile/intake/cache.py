@@ -58,7 +58,14 @@ class ParseCache:
     def save(self) -> None:
         """Write the entries of this run, atomically, keeping earlier entries up to as many
         again (a pre-commit run reads two states of the same files); a read-only root is no
-        error."""
+        error. The cache is done with afterwards, and its raw entries are let go so they do
+        not sit in memory beside the documents while the rules run."""
+        try:
+            self._write()
+        finally:
+            self.entries, self.fresh = {}, {}
+
+    def _write(self) -> None:
         if not self.enabled or self.fresh.keys() <= self.entries.keys():
             return
         older = [(k, v) for k, v in self.entries.items() if k not in self.fresh]
