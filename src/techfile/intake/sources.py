@@ -39,6 +39,8 @@ class WorkTree:
         assert entry.absolute is not None
         try:
             status = entry.absolute.stat()
+            if stat.S_ISDIR(status.st_mode):
+                return unreadable("the path is a directory, not a file")
             if not stat.S_ISREG(status.st_mode):
                 return unreadable("the path is not a regular file (a pipe, socket or device)")
             size = status.st_size

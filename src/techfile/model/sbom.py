@@ -21,7 +21,6 @@ import datetime
 import functools
 import json
 import re
-import stat
 import urllib.parse
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -212,35 +211,6 @@ class SbomFile:
 # ------------------------------------------------------------------------------ reading
 
 
-def read_json(path: Path, max_size: int) -> tuple[str, Any, str, str | None, int]:
-    """(text, data, encoding, problem, problem line) of a JSON file; never raises."""
-    try:
-        status = path.stat()
-    except OSError as exc:
-        return "", None, "utf-8", _os_problem(exc), 0
-    if stat.S_ISDIR(status.st_mode):
-        return "", None, "utf-8", "is a directory, not a file", 0
-    if not stat.S_ISREG(status.st_mode):
-        return "", None, "utf-8", "is not a regular file (a device or pipe), so it was not read", 0
-    size = status.st_size
-    if size > max_size:
-        return (
-            "",
-            None,
-            "utf-8",
-            f"is {size:,} bytes, larger than the {max_size:,}-byte limit (max-file-size)",
-            0,
-        )
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(max_size + 1)
-    except OSError as exc:
-        return "", None, "utf-8", _os_problem(exc), 0
-    if len(raw) > max_size:
-        return "", None, "utf-8", f"is larger than the {max_size:,}-byte limit", 0
-    return decode_json(raw)
-
-
 def decode_json(raw: bytes) -> tuple[str, Any, str, str | None, int]:
     """Decode bytes (UTF-8, or UTF-16/32 with a byte-order mark) and parse them as JSON."""
     encoding = _encoding(raw)
@@ -285,16 +255,6 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 
 
-def _os_problem(exc: OSError) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return "does not exist"
-    if isinstance(exc, IsADirectoryError):
-        return "is a directory, not a file"
-    if isinstance(exc, PermissionError):
-        return "cannot be read (permission denied)"
-    return f"cannot be read ({exc.strerror or type(exc).__name__})"
-
-
 def load(raw: bytes | Diagnostic, path: Path, display: str) -> SbomFile:
     """Interpret one SBOM or VEX file from its bytes (or the reason it could not be read)."""
     sbom = SbomFile(path, display)
@@ -305,16 +265,21 @@ def load(raw: bytes | Diagnostic, path: Path, display: str) -> SbomFile:
 
 
 def load_path(path: Path, display: str, max_size: int) -> SbomFile:
-    """Read one SBOM or VEX file from disk (an artefact outside the technical file)."""
-    return _parsed(SbomFile(path, display), read_json(path, max_size))
+    """Read one SBOM or VEX file from disk, with the same reader as every other file."""
+    from techfile.intake.sources import WorkTree
+
+    return load(WorkTree(path.parent, max_size).read_path(path.name), path, display)
 
 
 def _phrase(problem: Diagnostic) -> str:
-    """`the file does not exist; techfile skipped it` -> `does not exist`."""
+    """A reader's diagnostic as a predicate about the file: `does not exist`."""
+    if problem.code == "FM010" and problem.key:
+        return f"is larger than the {int(problem.key[0]):,}-byte limit (max-file-size)"
     text = problem.message.split("; techfile skipped it")[0]
-    return (
-        text[len("the file ") :] if text.startswith("the file ") else f"could not be read: {text}"
-    )
+    for subject in ("the file ", "the path "):
+        if text.startswith(subject):
+            return text[len(subject) :]
+    return f"could not be read: {text}"
 
 
 def _parsed(sbom: SbomFile, read: tuple[str, Any, str, str | None, int]) -> SbomFile:
