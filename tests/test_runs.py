@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
 DOC = """---
@@ -125,14 +126,39 @@ def test_cache_is_used_rebuilt_when_corrupt_and_never_trusted(tree, techfile) ->
     first = techfile("check", cwd=root)
     cache = root / ".techfile_cache"
     assert (cache / ".gitignore").read_text(encoding="utf-8").strip().endswith("*")
-    [cache_file] = cache.glob("parsed-*.json")
-    assert techfile("check", cwd=root).out == first.out
-    cache_file.write_text('{"format": 1, "version": "0.1.0", "entries": {"x": 1}}')
-    assert techfile("check", cwd=root).out == first.out
-    cache_file.write_bytes(b"\xff\x00 not json")
-    assert techfile("check", cwd=root).out == first.out
+    [shards] = cache.glob("parsed-*")
+    assert len(list(shards.glob("*.json"))) == 2  # one shard per key prefix here
+    assert _without_stored_results(root) and techfile("check", cwd=root).out == first.out
+    for shard in shards.glob("*.json"):
+        shard.write_text('{"format": 1, "version": "0.1.0", "entries": {"x": 1}}')
+    assert _without_stored_results(root) and techfile("check", cwd=root).out == first.out
+    for shard in shards.glob("*.json"):
+        shard.write_bytes(b"\xff\x00 not json")
+    assert _without_stored_results(root) and techfile("check", cwd=root).out == first.out
     (root / "b.md").write_text(_doc("SOP-B", "SOP-ALSO-GONE"), encoding="utf-8")
     assert "SOP-ALSO-GONE" in techfile("check", cwd=root).out
+
+
+def _without_stored_results(root: Path) -> bool:
+    """Drop the whole-run results, so the next run reads the parse cache."""
+    for store in (root / ".techfile_cache").glob("results-*.json"):
+        store.unlink()
+    return True
+
+
+def test_a_changed_file_rewrites_only_its_cache_shard(tree, techfile) -> None:
+    files = {f"doc-{n:03d}.md": _doc(f"SOP-{n:03d}") for n in range(40)}
+    root = tree(files, config=CONFIG)
+    techfile("check", cwd=root)
+    [shards] = (root / ".techfile_cache").glob("parsed-*")
+    before = {p.name: p.stat().st_mtime_ns for p in shards.glob("*.json")}
+    assert len(before) > 10
+    time.sleep(0.01)
+    (root / "doc-007.md").write_text(_doc("SOP-007", "SOP-008"), encoding="utf-8")
+    techfile("check", cwd=root)
+    after = {p.name: p.stat().st_mtime_ns for p in shards.glob("*.json")}
+    rewritten = {name for name in after if after[name] != before.get(name)}
+    assert len(rewritten) == 1
 
 
 def test_no_cache_writes_nothing(tree, techfile) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from techfile.config import Config, ConfigError
+from techfile.engine.incremental import States, check_change
 from techfile.intake.sources import GitError, GitTree, WorkTree, git
 
 if TYPE_CHECKING:
@@ -44,10 +45,21 @@ def run_on_changes(config: Config, options: RunOptions, evaluate: Evaluate) -> R
         changed = _names(git(root, "diff", "--name-only", "--no-renames", "-z", base))
         changed |= _names(git(root, "ls-files", "--others", "--exclude-standard", "-z"))
         now = WorkTree(root, limit)
+    if base and options.incremental:
+        states = States(GitTree(root, limit, base), now, frozenset(changed))
+        both = check_change(config, whole, states)
+        if both is not None:
+            return _caused(both[0], both[1], changed)
     # the state before first, so only its fingerprints, not its index, live on beside the other
     before = _fingerprints(evaluate(config, whole, GitTree(root, limit, base))) if base else set()
     after = evaluate(config, whole, now)
     kept = [f for f in after.findings if f.location.path in changed or f.fingerprint not in before]
+    return replace(after, findings=kept)
+
+
+def _caused(before: RunResult, after: RunResult, changed: set[str]) -> RunResult:
+    known = _fingerprints(before)
+    kept = [f for f in after.findings if f.location.path in changed or f.fingerprint not in known]
     return replace(after, findings=kept)
 
 

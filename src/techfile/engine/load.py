@@ -21,8 +21,14 @@ from techfile.resources import bundled
 SERIAL_BELOW = 300  # process start-up costs more than parsing this many files
 
 
+class Lookup(Protocol):
+    def get(self, path: str, key: str) -> ParsedFile | None: ...
+
+
 class Source(Protocol):
     def entries(self, include: tuple[str, ...], exclude: tuple[str, ...]) -> list[Entry]: ...
+
+    def prefetch(self, entries: list[Entry]) -> None: ...
 
     def read(self, entry: Entry) -> bytes | Diagnostic: ...
 
@@ -58,11 +64,32 @@ class Input:
     data: bytes | None
     key: str  # content key (git blob id), or the problem's code and message
     problem: Diagnostic | None = None
+    parsed: ParsedFile | None = None  # known from the cache: the bytes were not read
 
 
-def read_inputs(source: Source, include: tuple[str, ...], exclude: tuple[str, ...]) -> list[Input]:
+def read_inputs(
+    source: Source,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    cache: Lookup | None = None,
+) -> list[Input]:
+    """Every file's bytes and content key. Where the source knows the key (git) and the
+    cache knows the file, the parse comes from the cache and the bytes are never read."""
+    entries = source.entries(include, exclude)
+    known: dict[str, ParsedFile] = {}
+    if cache is not None:
+        for entry in entries:
+            if entry.key and entry.problem is None:
+                parsed = cache.get(entry.path, entry.key)
+                if parsed is not None:
+                    known[entry.path] = parsed
+    source.prefetch([e for e in entries if e.path not in known and e.problem is None])
     found = []
-    for entry in source.entries(include, exclude):
+    for entry in entries:
+        if entry.path in known:
+            assert entry.key is not None
+            found.append(Input(entry.path, None, entry.key, parsed=known[entry.path]))
+            continue
         data = entry.problem if entry.problem is not None else source.read(entry)
         if isinstance(data, Diagnostic):
             found.append(Input(entry.path, None, f"{data.code}:{data.message}", data))
@@ -79,7 +106,9 @@ def load_files(
     cache: ParseCache,
     jobs: str = "1",
 ) -> list[ParsedFile]:
-    return parse_inputs(read_inputs(source, include, exclude), settings, cache, jobs)
+    parsed = parse_inputs(read_inputs(source, include, exclude), settings, cache, jobs)
+    cache.save()
+    return parsed
 
 
 def parse_inputs(
@@ -88,6 +117,9 @@ def parse_inputs(
     results: dict[str, ParsedFile] = {}
     pending: list[tuple[str, bytes, str]] = []
     for one in inputs:
+        if one.parsed is not None:
+            results[one.path] = one.parsed
+            continue
         if one.data is None:
             assert one.problem is not None
             results[one.path] = ParsedFile(one.path, None, [one.problem])
@@ -103,7 +135,6 @@ def parse_inputs(
     ):
         results[path] = parsed
         cache.put(path, key, parsed)
-    cache.save()
     return [results[path] for path in sorted(results)]
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -24,7 +27,7 @@ from techfile.engine.results import (
 )
 from techfile.engine.select import selected_codes
 from techfile.intake.cache import ParseCache, content_key
-from techfile.intake.parse import ParseSettings
+from techfile.intake.parse import ParsedFile, ParseSettings
 from techfile.intake.sources import WorkTree
 from techfile.model.clauses import clause_registry
 from techfile.model.external import attach_external
@@ -51,6 +54,7 @@ class RunOptions:
     allow_shallow: bool = False
     ignore_baseline: bool = False
     reuse_results: bool = True  # an unchanged technical file gives its stored result
+    incremental: bool = True  # --pre-commit/--changed-since: file-scoped rules on changes only
 
 
 @dataclass
@@ -95,18 +99,29 @@ def parse_settings(config: Config) -> ParseSettings:
 
 
 def run(config: Config, options: RunOptions) -> RunResult:
-    if options.pre_commit or options.changed_since:
-        result = changes.run_on_changes(config, options, evaluate)
-    else:
-        result = evaluate(config, options, WorkTree(config.root, config.max_file_size))
+    with rare_collections():
+        if options.pre_commit or options.changed_since:
+            result = changes.run_on_changes(config, options, evaluate)
+        else:
+            result = evaluate(config, options, WorkTree(config.root, config.max_file_size))
     top = git_toplevel(config.root)
     if top is not None and top != config.root.resolve():
         result.repo_prefix = config.root.resolve().relative_to(top).as_posix()
     return result
 
 
-def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
-    """Load everything from `source`, run the selected rules, settle the findings."""
+@dataclass(frozen=True)
+class Setup:
+    """What a run decides before reading any document."""
+
+    pages: dict[str, RulePage]
+    profile: str
+    selected: set[str]
+    as_of: datetime.date
+    settings: ParseSettings
+
+
+def prepare(config: Config, options: RunOptions) -> Setup:
     pages = load_pages()
     profile = options.profile or config.get("profile", "default")
     selected = selected_codes(
@@ -116,49 +131,48 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
         (*config.get("extend-select", ()), *options.extend_select),
         {code for code, page in pages.items() if not page.in_profile(profile)},
     )
-    as_of = config.as_of(options.as_of)
     if not options.allow_shallow and any("git-history" in pages[c].requires for c in selected):
         refuse_shallow(config.root)
     settings = parse_settings(config)
     check_type_names(config, settings)
+    return Setup(pages, profile, selected, config.as_of(options.as_of), settings)
+
+
+@contextlib.contextmanager
+def rare_collections() -> Iterator[None]:
+    """A run builds millions of small objects that all live until it ends; with the cyclic
+    collector's default thresholds a fifth of a large run went into scanning them again."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(200_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
+    """Load everything from `source`, run the selected rules, settle the findings."""
+    setup = prepare(config, options)
     inputs = read_inputs(source, config.include, config.exclude)
     store = ResultStore(config.root, options.use_cache and options.reuse_results)
-    key = _run_key(config, options, settings, inputs, selected, as_of, profile, pages)
+    key = _run_key(config, options, setup, inputs)
     stored = store.get(key, source.read_path)
     if stored is not None:
-        return _from_store(stored, config, as_of, pages, selected)
-    cache = ParseCache(config.root, settings_key(settings), options.use_cache)
-    parsed = parse_inputs(inputs, settings, cache, options.jobs)
-    reads = RecordingReads(source.read_path)
-    attach_external(parsed, config.get("items-from", []), settings, reads)
-    documents = [p.document for p in parsed if p.document is not None]
-    index = Index(documents)
-    ctx = Context(
-        index,
-        parsed,
-        config,
-        as_of,
-        clause_registry(),
-        pages,
-        rule_options(config, pages),
-        artifacts={**config.get("artifacts", {}), **dict(options.artifacts)},
-        profile=profile,
-        allow_shallow=options.allow_shallow,
-        use_cache=options.use_cache,
-        read_path=reads,
-    )
-    raw: list[Finding] = []
-    for spec in registered():
-        if selected.intersection(spec.codes):
-            raw.extend(f for f in spec.func(ctx) if f.code in selected)
-    raw = settle_ownership(raw, pages)
-    candidates, problems = suppress.collect(parsed, config, as_of, set(pages))
-    outcome = suppress.apply(raw, candidates, selected)
-    for problem in [*problems, *outcome.problems]:
-        if problem.code in selected:
-            outcome.active.append(
-                ctx.finding(problem.code, problem.message, problem.location, key=problem.key)
-            )
+        return _from_store(stored, config, setup)
+    cache = ParseCache(config.root, settings_key(setup.settings), options.use_cache)
+    parsed = parse_inputs(inputs, setup.settings, cache, options.jobs)
+    cache.save()
+    ctx = build_context(config, options, source, parsed, setup)
+    result = conclude(ctx, run_rules(ctx, setup.selected), options, setup)
+    assert isinstance(ctx.read_path, RecordingReads)
+    store.put(key, ctx.read_path.seen, _to_store(result))
+    return result
+
+
+def conclude(ctx: Context, raw: list[Finding], options: RunOptions, setup: Setup) -> RunResult:
+    """Ownership, suppressions, severity overrides and the baseline, over raw findings."""
+    config, pages, profile, selected = ctx.config, setup.pages, setup.profile, setup.selected
+    outcome = settle_suppressions(settle_ownership(raw, pages), ctx, selected)
     active = [_with_severity(f, config, profile) for f in outcome.active]
     active, baselined, gone = apply_baseline(
         None if options.ignore_baseline else read_baseline(config.root), active
@@ -167,9 +181,11 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
     if baselined:
         outcome.suppressions.append(baselined[0].by)
     active = [f for f in active if _reported(f.location.path, options.paths)]
+    parsed = ctx.parsed
+    documents = ctx.index.documents
     result = RunResult(
         root=config.root,
-        as_of=as_of,
+        as_of=ctx.as_of,
         findings=sorted(set(active), key=Finding.sort_key),
         suppressed=sorted(outcome.suppressed, key=lambda s: s.finding.sort_key()),
         suppressions=sorted(outcome.suppressions, key=lambda s: s.location),
@@ -182,32 +198,70 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
         baseline_gone=gone,
         context=ctx,
     )
-    store.put(key, reads.seen, _to_store(result))
     return result
 
 
-def _run_key(
+def build_context(
     config: Config,
     options: RunOptions,
-    settings: ParseSettings,
-    inputs: list[Input],
-    selected: set[str],
-    as_of: datetime.date,
-    profile: str,
-    pages: dict[str, RulePage],
-) -> str:
+    source: Source,
+    parsed: list[ParsedFile],
+    setup: Setup,
+) -> Context:
+    """What the rules see of one state of the technical file."""
+    reads = RecordingReads(source.read_path)
+    attach_external(parsed, config.get("items-from", []), setup.settings, reads)
+    documents = [p.document for p in parsed if p.document is not None]
+    return Context(
+        Index(documents),
+        parsed,
+        config,
+        setup.as_of,
+        clause_registry(),
+        setup.pages,
+        rule_options(config, setup.pages),
+        artifacts={**config.get("artifacts", {}), **dict(options.artifacts)},
+        profile=setup.profile,
+        allow_shallow=options.allow_shallow,
+        use_cache=options.use_cache,
+        read_path=reads,
+    )
+
+
+def run_rules(ctx: Context, selected: set[str]) -> list[Finding]:
+    """The raw findings of the selected rules, before ownership and suppression."""
+    raw: list[Finding] = []
+    for spec in registered():
+        if selected.intersection(spec.codes):
+            raw.extend(f for f in spec.func(ctx) if f.code in selected)
+    return raw
+
+
+def settle_suppressions(raw: list[Finding], ctx: Context, selected: set[str]) -> suppress.Outcome:
+    """Apply suppressions and waivers; their own problems (SUP...) join the active findings."""
+    candidates, problems = suppress.collect(ctx.parsed, ctx.config, ctx.as_of, set(ctx.pages))
+    outcome = suppress.apply(raw, candidates, selected)
+    for problem in [*problems, *outcome.problems]:
+        if problem.code in selected:
+            outcome.active.append(
+                ctx.finding(problem.code, problem.message, problem.location, key=problem.key)
+            )
+    return outcome
+
+
+def _run_key(config: Config, options: RunOptions, setup: Setup, inputs: list[Input]) -> str:
     """Everything a run's result depends on, besides the files the rules open (recorded)."""
     baseline = config.root / BASELINE_FILE
     head = None
-    if any("git-history" in pages[c].requires for c in selected):
+    if any("git-history" in setup.pages[c].requires for c in setup.selected):
         head = git_head(config.root)
     return run_key(
         [
             [(i.path, i.key) for i in inputs],
-            settings_key(settings),
-            sorted(selected),
-            as_of.isoformat(),
-            profile,
+            settings_key(setup.settings),
+            sorted(setup.selected),
+            setup.as_of.isoformat(),
+            setup.profile,
             config.raw,
             list(options.paths),
             sorted(options.artifacts),
@@ -229,24 +283,18 @@ def _to_store(result: RunResult) -> dict[str, Any]:
     }
 
 
-def _from_store(
-    stored: dict[str, Any],
-    config: Config,
-    as_of: datetime.date,
-    pages: dict[str, RulePage],
-    selected: set[str],
-) -> RunResult:
+def _from_store(stored: dict[str, Any], config: Config, setup: Setup) -> RunResult:
     files, classified, documents, gone = stored["counts"]
     return RunResult(
         root=config.root,
-        as_of=as_of,
+        as_of=setup.as_of,
         findings=[decode_finding(f) for f in stored["findings"]],
         suppressed=[decode_suppressed(s) for s in stored["suppressed"]],
         suppressions=[decode_suppression(s) for s in stored["suppressions"]],
         files=int(files),
         classified=int(classified),
-        pages=pages,
-        selected=selected,
+        pages=setup.pages,
+        selected=setup.selected,
         documents=int(documents),
         notices=[str(n) for n in stored["notices"]],
         baseline_gone=int(gone),

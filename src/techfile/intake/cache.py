@@ -1,9 +1,11 @@
 """A cache of parsed files under `.techfile_cache/`, keyed by content hash.
 
 The key of each entry is the file's content hash (the git blob id in index mode); the
-cache file's name carries the tool version and a hash of the parse settings, so a new
-version or a changed configuration never reads an old entry. A corrupted or foreign
-cache file is ignored and rewritten, never trusted.
+cache directory's name carries the tool version and a hash of the parse settings, so a new
+version or a changed configuration never reads an old entry. Entries are spread over 256
+shard files by the first two hex digits of their key, so a run that parsed one changed file
+rewrites one small shard, not the whole cache. A corrupted or foreign shard is ignored and
+rewritten, never trusted.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -21,7 +24,9 @@ from techfile.intake import codec
 from techfile.intake.parse import ParsedFile
 
 CACHE_DIR = ".techfile_cache"
-FORMAT = 2
+FORMAT = 3
+
+Entries = dict[str, dict[str, Any]]
 
 
 def content_key(data: bytes) -> str:
@@ -32,71 +37,87 @@ def content_key(data: bytes) -> str:
 
 class ParseCache:
     def __init__(self, root: Path, settings_key: str, enabled: bool = True) -> None:
-        self.directory = root / CACHE_DIR
-        self.file = self.directory / f"parsed-{__version__}-{settings_key[:16]}.json"
+        self.base = root / CACHE_DIR
+        self.directory = self.base / f"parsed-{__version__}-{settings_key[:16]}"
         self.enabled = enabled
-        self.entries: dict[str, dict[str, Any]] = {}
-        self.fresh: dict[str, dict[str, Any]] = {}
-        if enabled:
-            self.entries = self._read()
+        self.shards: dict[str, Entries] = {}  # shard name -> entries read from disk
+        self.fresh: dict[str, Entries] = {}  # shard name -> entries this run used or made
 
     def get(self, path: str, key: str) -> ParsedFile | None:
-        entry = self.entries.get(f"{key}:{path}")
+        if not self.enabled:
+            return None
+        shard = _shard(key)
+        entry = self._loaded(shard).get(f"{key}:{path}")
         if entry is None:
             return None
         try:
             parsed = codec.decode(entry)
         except (KeyError, TypeError, ValueError, IndexError):
             return None
-        self.fresh[f"{key}:{path}"] = entry
+        self.fresh.setdefault(shard, {})[f"{key}:{path}"] = entry
         return parsed
 
     def put(self, path: str, key: str, parsed: ParsedFile) -> None:
         if self.enabled:
-            self.fresh[f"{key}:{path}"] = codec.encode(parsed)
+            self.fresh.setdefault(_shard(key), {})[f"{key}:{path}"] = codec.encode(parsed)
 
     def save(self) -> None:
-        """Write the entries of this run, atomically, keeping earlier entries up to as many
-        again (a pre-commit run reads two states of the same files); a read-only root is no
-        error. The cache is done with afterwards, and its raw entries are let go so they do
+        """Write the shards that gained entries, atomically, keeping earlier entries up to as
+        many again (a pre-commit run reads two states of the same files); a read-only root is
+        no error. The cache is done with afterwards: its raw entries are let go, so they do
         not sit in memory beside the documents while the rules run."""
         try:
-            self._write()
+            if self.enabled:
+                self._write()
         finally:
-            self.entries, self.fresh = {}, {}
+            self.shards, self.fresh = {}, {}
 
     def _write(self) -> None:
-        if not self.enabled or self.fresh.keys() <= self.entries.keys():
+        grown = [s for s, fresh in self.fresh.items() if not fresh.keys() <= self._loaded(s).keys()]
+        if not grown:
             return
-        older = [(k, v) for k, v in self.entries.items() if k not in self.fresh]
-        kept = dict(older[max(0, len(older) - len(self.fresh)) :])
-        kept.update(self.fresh)
-        temp: str | None = None
         try:
-            self.directory.mkdir(exist_ok=True)
-            ignore = self.directory / ".gitignore"
+            self.directory.mkdir(parents=True, exist_ok=True)
+            ignore = self.base / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# created by techfile\n*\n", encoding="utf-8")
-            handle, temp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(
-                    {"format": FORMAT, "version": __version__, "entries": kept},
-                    out,
-                    separators=(",", ":"),
-                    ensure_ascii=False,
-                )
-            os.replace(temp, self.file)
-            for stale in self.directory.glob("parsed-*.json"):
-                if stale != self.file:
-                    stale.unlink(missing_ok=True)
+            for shard in grown:
+                self._write_shard(shard, _kept(self._loaded(shard), self.fresh[shard]))
+            self._remove_stale()
         except OSError:
-            if temp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
+            return
 
-    def _read(self) -> dict[str, dict[str, Any]]:
+    def _write_shard(self, shard: str, entries: Entries) -> None:
+        handle, temp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
         try:
-            with self.file.open(encoding="utf-8") as handle:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                document = {"format": FORMAT, "version": __version__, "entries": entries}
+                json.dump(document, out, separators=(",", ":"), ensure_ascii=False)
+            os.replace(temp, self.directory / f"{shard}.json")
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+
+    def _remove_stale(self) -> None:
+        """Caches of other versions or settings (and the single-file format before shards)."""
+        for stale in self.base.glob("parsed-*"):
+            if stale == self.directory:
+                continue
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
+
+    def _loaded(self, shard: str) -> Entries:
+        if shard not in self.shards:
+            self.shards[shard] = self._read(self.directory / f"{shard}.json")
+        return self.shards[shard]
+
+    @staticmethod
+    def _read(file: Path) -> Entries:
+        try:
+            with file.open(encoding="utf-8") as handle:
                 data = json.load(handle)
         except (OSError, ValueError):
             return {}
@@ -107,5 +128,17 @@ class ParseCache:
             or not isinstance(data.get("entries"), dict)
         ):
             return {}
-        entries: dict[str, dict[str, Any]] = data["entries"]
+        entries: Entries = data["entries"]
         return entries
+
+
+def _shard(key: str) -> str:
+    prefix = key[:2].lower()
+    return prefix if len(prefix) == 2 and all(c in "0123456789abcdef" for c in prefix) else "xx"
+
+
+def _kept(loaded: Entries, fresh: Entries) -> Entries:
+    older = [(k, v) for k, v in loaded.items() if k not in fresh]
+    kept = dict(older[max(0, len(older) - len(fresh)) :])
+    kept.update(fresh)
+    return kept

@@ -6,6 +6,7 @@ commits and which GitPython's `repo.index` ignores.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import subprocess
@@ -34,6 +35,9 @@ class WorkTree:
 
     def entries(self, include: tuple[str, ...], exclude: tuple[str, ...]) -> list[Entry]:
         return [_entry(c) for c in discover(self.root, include, exclude)]
+
+    def prefetch(self, entries: list[Entry]) -> None:
+        """Nothing to do: files are read one by one."""
 
     def read(self, entry: Entry) -> bytes | Diagnostic:
         assert entry.absolute is not None
@@ -80,6 +84,7 @@ class GitTree:
         self.max_size = max_size
         self.treeish = treeish
         self._blobs: dict[str, bytes] = {}
+        self._reader: _BatchReader | None = None
 
     def entries(self, include: tuple[str, ...], exclude: tuple[str, ...]) -> list[Entry]:
         listed = sorted(self._list())
@@ -88,7 +93,6 @@ class GitTree:
             for path, mode, blob in listed
             if matches(path, include) and not matches(path, exclude)
         ]
-        self._blobs = self._cat([blob for _, mode, blob in chosen if mode != "120000"])
         found = []
         for path, mode, blob in chosen:
             if mode == "120000":
@@ -98,7 +102,17 @@ class GitTree:
                 found.append(Entry(path, blob))
         return found
 
+    def prefetch(self, entries: list[Entry]) -> None:
+        """Read the blobs of these entries in one batch (only those not known from a cache)."""
+        wanted = [
+            e.key for e in entries if e.key and e.problem is None and e.key not in self._blobs
+        ]
+        if wanted:
+            self._blobs.update(self._cat(wanted))
+
     def read(self, entry: Entry) -> bytes | Diagnostic:
+        if entry.key and entry.key not in self._blobs:
+            self.prefetch([entry])
         data = self._blobs.get(entry.key or "")
         if data is None:
             return unreadable("git could not read the staged content")
@@ -107,10 +121,13 @@ class GitTree:
         return data
 
     def read_path(self, path: str) -> bytes | Diagnostic:
+        """Any file of this state by root-relative path (an SBOM a document names); rules
+        may ask for hundreds, so they come from one long-lived `git cat-file --batch`."""
         spec = f":{path}" if self.treeish is None else f"{self.treeish}:{path}"
-        try:
-            data = git(self.root, "cat-file", "blob", spec)
-        except GitError:
+        if self._reader is None:
+            self._reader = _BatchReader(self.root)
+        data = self._reader.read(spec)
+        if data is None:
             return unreadable(f"{path} is not in git")
         if len(data) > self.max_size:
             return too_large(len(data), self.max_size)
@@ -136,6 +153,50 @@ class GitTree:
 
     def _cat(self, blobs: list[str]) -> dict[str, bytes]:
         return cat_batch(self.root, blobs)
+
+
+class _BatchReader:
+    """One `git cat-file --batch` process answering blob requests one at a time."""
+
+    def __init__(self, root: Path) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.root = root
+
+    def read(self, spec: str) -> bytes | None:
+        if "\n" in spec or "\r" in spec:
+            return None
+        try:
+            return self._ask(spec)
+        except (OSError, ValueError):
+            self.close()
+            return None
+
+    def _ask(self, spec: str) -> bytes | None:
+        if self.process is None:
+            self.process = subprocess.Popen(
+                ["git", "-C", str(self.root), "cat-file", "--batch"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(spec.encode("utf-8", "surrogateescape") + b"\n")
+        self.process.stdin.flush()
+        parts = self.process.stdout.readline().split()
+        if len(parts) != 3 or not parts[2].isdigit():
+            return None  # `<spec> missing` (or ambiguous)
+        data = self.process.stdout.read(int(parts[2]) + 1)[:-1]
+        return data if parts[1] == b"blob" else None
+
+    def close(self) -> None:
+        if self.process is not None:
+            with contextlib.suppress(OSError):
+                self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def __del__(self) -> None:
+        self.close()
 
 
 class GitError(Exception):

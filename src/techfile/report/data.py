@@ -204,6 +204,9 @@ class RecordingSource:
     def entries(self, include: tuple[str, ...], exclude: tuple[str, ...]) -> list[Entry]:
         return self.inner.entries(include, exclude)
 
+    def prefetch(self, entries: list[Entry]) -> None:
+        self.inner.prefetch(entries)
+
     def read(self, entry: Entry) -> bytes | Diagnostic:
         if entry.path in self.data:
             return self.data[entry.path]

@@ -76,6 +76,7 @@ class Context:
     use_cache: bool = True
     read_path: Callable[[str], bytes | Diagnostic] | None = None  # the run's source
     notices: list[str] = field(default_factory=list)
+    subjects: frozenset[str] | None = None  # only these paths' findings are wanted (None: all)
     _shared: dict[str, Any] = field(default_factory=dict)
     _history: History | None = None
     _history_read: bool = False
@@ -156,8 +157,15 @@ class Context:
 
     @property
     def documents(self) -> list[Document]:
-        """Documents the content rules look at: typed, and neither obsolete nor superseded."""
-        return self.shared("documents", lambda: [d for d in self.index.documents if d.active])
+        """Documents the content rules look at: typed, and neither obsolete nor superseded;
+        of those, only the subjects when a run wants findings in some documents only."""
+        return self.shared("documents", self._active_subjects)
+
+    def _active_subjects(self) -> list[Document]:
+        wanted = self.subjects
+        return [
+            d for d in self.index.documents if d.active and (wanted is None or d.path in wanted)
+        ]
 
     def options(self, code: str) -> dict[str, Any]:
         return self.options_by_code.get(code, {})

@@ -37,6 +37,7 @@ class RulePage:
     yields_to: dict[str, str]
     profiles: tuple[str, ...]  # empty: every profile; else only these
     requires: tuple[str, ...]  # "git-history": the rule reads commits
+    scope: str  # "file": findings in a file depend on that file alone; "tree": on anything
     body: str
     filename: str
     sections: dict[str, str] = field(default_factory=dict)
@@ -109,6 +110,7 @@ def _read_page(filename: str, text: str) -> RulePage:
         yields_to=dict(meta.get("yields_to") or {}),
         profiles=tuple(meta.get("profiles") or ()),
         requires=tuple(meta.get("requires") or ()),
+        scope=str(meta.get("scope", "tree")),
         body=body.strip(),
         filename=filename,
         sections=sections,
