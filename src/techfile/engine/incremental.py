@@ -248,6 +248,20 @@ def _store(
     store.put(_tree_key(config, options, setup, inputs), dict(reads), result)
 
 
+def store_cross(
+    store: ResultStore,
+    config: Config,
+    options: RunOptions,
+    setup: Setup,
+    inputs: list[Input],
+    ctx: Context,
+    raw: list[Finding],
+) -> None:
+    """Keep the findings of the rules that are not file-scoped, from a whole-tree run."""
+    cross = [f for f in raw if setup.pages[f.code].scope != "file"]
+    _store(store, config, options, setup, inputs, ctx, cross)
+
+
 def _stored(
     store: ResultStore,
     config: Config,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from techfile.config import Config, ConfigError, git_toplevel
-from techfile.engine import changes, suppress
+from techfile.engine import changes, incremental, suppress
 from techfile.engine.baseline import BASELINE_FILE, apply_baseline, read_baseline
 from techfile.engine.load import Input, Source, parse_inputs, read_inputs, settings_key
 from techfile.engine.results import (
@@ -163,9 +163,12 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
     parsed = parse_inputs(inputs, setup.settings, cache, options.jobs)
     cache.save()
     ctx = build_context(config, options, source, parsed, setup)
-    result = conclude(ctx, run_rules(ctx, setup.selected), options, setup)
+    raw = run_rules(ctx, setup.selected)
+    result = conclude(ctx, raw, options, setup)
     assert isinstance(ctx.read_path, RecordingReads)
     store.put(key, ctx.read_path.seen, _to_store(result))
+    # the next --pre-commit finds this state's cross-file findings if it is HEAD by then
+    incremental.store_cross(store, config, options, setup, inputs, ctx, raw)
     return result
 
 
