@@ -51,6 +51,8 @@ def fenced_lines(lines: list[str]) -> set[int]:
 
 def find_directives(text: str, front_matter_end: int) -> list[Directive]:
     """Directives in a whole file. Lines up to `front_matter_end` (1-based) are YAML."""
+    if "techfile:" not in text:
+        return []
     lines = text.split("\n")
     skipped = fenced_lines(lines[front_matter_end:])
     found: list[Directive] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,10 +64,178 @@ class Body:
 @functools.cache
 def _parser() -> Any:
     """CommonMark with GFM tables, block level only: the rules read raw cell text, so
-    inline parsing (a third of the time on large tables) is switched off."""
+    inline parsing (a third of the time on large tables) is switched off. Tables are read
+    by `_TableRule`, markdown-it's own algorithm emitting one token per table."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable("table").disable("inline")
+    md = MarkdownIt("commonmark").enable("table").disable("inline")
+    terminators = _terminators(md.block.ruler.getRules("blockquote"))
+    md.block.ruler.at("table", _TableRule(terminators), {"alt": ["paragraph", "reference"]})
+    return md
+
+
+Rule = Callable[[Any, int, int, bool], bool]
+TABLE_TOKEN = "techfile_table"
+# markdown-it's `mdTrim` set: JavaScript's trim() without U+FEFF
+CELL_SPACE = "".join(
+    chr(code)
+    for code in sorted(
+        {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000}
+        | set(range(0x2000, 0x200B))
+    )
+)
+_MAX_AUTOCOMPLETED_CELLS = 0x10000  # markdown-it's cap on empty cells added to short rows
+_DELIMITER_ROW = re.compile(r"(?:[|:][-|: \t]|-[-|:])[-|: \t]*")
+_DELIMITER_CELL = re.compile(r":?-+:?")
+
+
+@dataclass(frozen=True, slots=True)
+class _Terminators:
+    """The rules that end a table (those that end a blockquote), by the first character a
+    line must have for each to match; a rule not known here is asked about every line."""
+
+    by_start: dict[str, tuple[Rule, ...]]
+    others: tuple[Rule, ...]
+
+    def end_table(self, state: Any, line: int, end_line: int) -> bool:
+        start = state.bMarks[line] + state.tShift[line]
+        first = state.src[start] if start < state.eMarks[line] else ""
+        for rule in self.by_start.get(first, self.others):
+            if rule(state, line, end_line, True):
+                return True
+        return False
+
+
+def _terminators(rules: Sequence[Rule]) -> _Terminators:
+    from markdown_it import rules_block
+
+    starts: dict[Any, str] = {
+        rules_block.fence: "~`",
+        rules_block.blockquote: ">",
+        rules_block.hr: "*-_",
+        rules_block.list_block: "*-+0123456789",
+        rules_block.html_block: "<",
+        rules_block.heading: "#",
+    }
+    characters = {char for rule in rules for char in starts.get(rule, "")}
+    by_start = {
+        char: tuple(rule for rule in rules if char in starts.get(rule, char)) for char in characters
+    }
+    return _Terminators(by_start, tuple(rule for rule in rules if rule not in starts))
+
+
+@dataclass(frozen=True, slots=True)
+class _TableRule:
+    """markdown-it's GFM `table` block rule (rules_block/table.py of markdown-it-py 4),
+    step for step, except that a table becomes one `techfile_table` token: `meta["headers"]`
+    holds the header cells and `meta["rows"]` (source line, cells) per body row, padded or
+    cut to the header's column count, as markdown-it's inline tokens would hold them."""
+
+    terminators: _Terminators
+
+    def __call__(self, state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+        if start_line + 2 > end_line:
+            return False
+        delimiter_line = start_line + 1
+        if state.sCount[delimiter_line] < state.blkIndent or state.is_code_block(delimiter_line):
+            return False
+        columns = _delimiter_columns(_line_text(state, delimiter_line))
+        if columns is None:
+            return False
+        header_text = _line_text(state, start_line).strip(CELL_SPACE)
+        if "|" not in header_text or state.is_code_block(start_line):
+            return False
+        headers = _row_cells(header_text)
+        if not headers or len(headers) != columns:
+            return False
+        if silent:
+            return True
+        parent_type = state.parentType
+        state.parentType = "table"
+        rows, next_line = self._body_rows(state, start_line + 2, end_line, columns)
+        token = state.push(TABLE_TOKEN, "table", 0)
+        token.map = [start_line, next_line]
+        token.meta = {"headers": _fitted(headers, columns), "rows": rows}
+        state.parentType = parent_type
+        state.line = next_line
+        return True
+
+    def _body_rows(
+        self, state: Any, first_line: int, end_line: int, columns: int
+    ) -> tuple[list[tuple[int, tuple[str, ...]]], int]:
+        rows: list[tuple[int, tuple[str, ...]]] = []
+        autocompleted = 0
+        line = first_line
+        while line < end_line:
+            if state.sCount[line] < state.blkIndent:
+                break
+            if self.terminators.end_table(state, line, end_line):
+                break
+            text = _line_text(state, line).strip(CELL_SPACE)
+            if not text or state.is_code_block(line):
+                break
+            cells = _row_cells(text)
+            autocompleted += columns - len(cells)
+            if autocompleted > _MAX_AUTOCOMPLETED_CELLS:
+                break
+            rows.append((line, _fitted(cells, columns)))
+            line += 1
+        return rows, line
+
+
+def _delimiter_columns(text: str) -> int | None:
+    """The number of columns of an alignment row (`|:--|--:|`), None if it is not one."""
+    if not _DELIMITER_ROW.fullmatch(text):
+        return None
+    columns = text.split("|")
+    last = len(columns) - 1
+    count = 0
+    for index, column in enumerate(columns):
+        cell = column.strip(CELL_SPACE)
+        if not cell:
+            if index == 0 or index == last:
+                continue
+            return None
+        if not _DELIMITER_CELL.fullmatch(cell):
+            return None
+        count += 1
+    return count
+
+
+def _line_text(state: Any, line: int) -> str:
+    text: str = state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
+    return text
+
+
+def _row_cells(text: str) -> list[str]:
+    """Split a row at its unescaped pipes (`\\|` is a pipe inside a cell and loses its
+    backslash) and drop the empty cells outside a leading and a trailing pipe."""
+    cells = text.split("|")
+    if "\\" in text:
+        cells = _join_escaped(cells)
+    if cells and cells[0] == "":
+        cells.pop(0)
+    if cells and cells[-1] == "":
+        cells.pop()
+    return cells
+
+
+def _join_escaped(pieces: list[str]) -> list[str]:
+    cells = [pieces[0]]
+    for piece in pieces[1:]:
+        if cells[-1].endswith("\\"):
+            cells[-1] = cells[-1][:-1] + "|" + piece
+        else:
+            cells.append(piece)
+    return cells
+
+
+def _fitted(cells: list[str], columns: int) -> tuple[str, ...]:
+    """The trimmed text of the first `columns` cells, empty ones added to a short row."""
+    fitted = [cell.strip(CELL_SPACE) for cell in cells[:columns]]
+    if len(fitted) < columns:
+        fitted.extend([""] * (columns - len(fitted)))
+    return tuple(fitted)
 
 
 _ATX = re.compile(r" {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*")
@@ -140,26 +309,21 @@ def _cut_long_tables(lines: list[str], line_map: list[int], limit: int) -> list[
 
 
 def _collect(tokens: list[Any], line_map: list[int]) -> Body:
-    def file_line(token: Any) -> int:
-        return line_map[token.map[0]] if token.map and token.map[0] < len(line_map) else 0
+    def file_line(source_line: int) -> int:
+        return line_map[source_line] if source_line < len(line_map) else 0
 
     headings: list[tuple[int, str, int]] = []
     tables: list[Table] = []
     external: list[tuple[int, str]] = []
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
+    for index, token in enumerate(tokens):
         if token.type == "heading_open":
-            headings.append((int(token.tag[1]), tokens[index + 1].content, file_line(token)))
-        elif token.type == "table_open":
-            table, index = _table(tokens, index, file_line)
-            tables.append(table)
-            continue
+            headings.append((int(token.tag[1]), tokens[index + 1].content, file_line(token.map[0])))
+        elif token.type == TABLE_TOKEN:
+            tables.append(_table(token.meta, file_line(token.map[0]), file_line))
         elif token.type == "fence" and token.info.strip().startswith("{csv-table}"):
             source = _csv_table_file(token.content)
             if source:
-                external.append((file_line(token), source))
-        index += 1
+                external.append((file_line(token.map[0]), source))
     return Body(tuple(headings), tuple(tables), tuple(external))
 
 
@@ -172,27 +336,10 @@ def _csv_table_file(content: str) -> str | None:
     return None
 
 
-def _table(tokens: list[Any], start: int, file_line: Any) -> tuple[Table, int]:
-    headers: list[str] = []
-    rows: list[tuple[int, tuple[str, ...]]] = []
-    current: list[str] = []
-    row_line = 0
-    in_head = False
-    index = start + 1
-    while index < len(tokens) and tokens[index].type != "table_close":
-        token = tokens[index]
-        if token.type == "thead_open":
-            in_head = True
-        elif token.type == "thead_close":
-            in_head = False
-        elif token.type == "tr_open":
-            current, row_line = [], file_line(token)
-        elif token.type == "inline":
-            current.append(token.content)
-        elif token.type == "tr_close":
-            if in_head:
-                headers = current
-            elif not template_row(current):
-                rows.append((row_line, tuple(current)))
-        index += 1
-    return Table(file_line(tokens[start]), tuple(headers), tuple(rows)), index + 1
+def _table(meta: dict[str, Any], line: int, file_line: Callable[[int], int]) -> Table:
+    rows = tuple(
+        (file_line(source_line), cells)
+        for source_line, cells in meta["rows"]
+        if not template_row(cells)
+    )
+    return Table(line, meta["headers"], rows)

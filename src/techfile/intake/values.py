@@ -106,7 +106,7 @@ class NodeTyper:
         return result
 
     def _scalar(self, node: Node, schema: Schema, path: Path) -> Any:
-        expected = json_types(schema)
+        expected = _json_types(schema)
         natural = _natural(node)
         if not expected:
             return natural
@@ -140,6 +140,22 @@ class NodeTyper:
         self.diagnostics.append(
             Diagnostic(code, message, node.line + self.offset, node.column, key=key)
         )
+
+
+_TYPES: dict[int, tuple[Schema, frozenset[str]]] = {}
+
+
+def _json_types(schema: Schema) -> frozenset[str]:
+    """`json_types`, answered by identity: schemas are read-only once loaded, and each entry
+    holds its schema, so an id is never reused while its answer is kept."""
+    kept = _TYPES.get(id(schema))
+    if kept is not None:
+        return kept[1]
+    if len(_TYPES) >= 4096:
+        _TYPES.clear()
+    found = frozenset(json_types(schema))
+    _TYPES[id(schema)] = (schema, found)
+    return found
 
 
 def _as_other_readers_print(value: Any) -> str:
@@ -197,9 +213,55 @@ def _yaml_int(text: str) -> int:
     return sign * int(digits)
 
 
+class CellTyper:
+    """`type_cell` for one column's schema, remembering the value of each cell text: a
+    table repeats its values (`Yes`, `P1`, `pass`) row after row and file after file."""
+
+    __slots__ = ("aliases", "known", "schema")
+
+    def __init__(self, schema: Schema, aliases: ValueAliases) -> None:
+        self.schema = schema
+        self.aliases = aliases
+        self.known: dict[str, Any] = {}
+
+    def value(self, text: str) -> Any:
+        try:
+            value = self.known[text]
+        except KeyError:
+            value = self._learn(text)
+        return _fresh(value) if isinstance(value, list) else value
+
+    def _learn(self, text: str) -> Any:
+        if len(self.known) >= _KNOWN_CELLS:
+            self.known.clear()
+        value = self.known[text] = type_cell(text, self.schema, self.aliases)
+        return value
+
+
+_KNOWN_CELLS = 50_000
+_TYPERS: dict[tuple[int, int], CellTyper] = {}
+
+
+def cell_typer(schema: Schema, aliases: ValueAliases) -> CellTyper:
+    """The typer of a schema and alias set, by identity (each typer holds both, so an id
+    is never reused while its typer is kept)."""
+    key = (id(schema), id(aliases))
+    typer = _TYPERS.get(key)
+    if typer is None:
+        if len(_TYPERS) >= 4096:
+            _TYPERS.clear()
+        typer = _TYPERS[key] = CellTyper(schema, aliases)
+    return typer
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of a remembered list, so no two items share one."""
+    return [_fresh(v) for v in value] if isinstance(value, list) else value
+
+
 def type_cell(text: str, schema: Schema, aliases: ValueAliases) -> Any:
     """Type one table cell. Returns None when the cell is empty or a placeholder."""
-    expected = json_types(schema)
+    expected = _json_types(schema)
     if "array" in expected:
         inner = item_schema(schema)
         parts = [clean_cell(p) for p in _CELL_SPLIT.split(text)]

@@ -8,6 +8,8 @@ Python object from a tag.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,27 +137,33 @@ class _Builder:
         self.stack: list[Node] = []
         self.pending_keys: list[Node | None] = []
         self.root: Node | None = None
+        self.documents = 0
 
     def run(self, events: Any) -> Node | None:
-        documents = 0
+        handlers: dict[type, Callable[[Any], None]] = {
+            yaml.DocumentStartEvent: self._document,
+            yaml.ScalarEvent: self._scalar_event,
+            yaml.AliasEvent: self._alias,
+            yaml.MappingStartEvent: self._open,
+            yaml.SequenceStartEvent: self._open,
+            yaml.MappingEndEvent: self._close,
+            yaml.SequenceEndEvent: self._close,
+        }
         for event in events:
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise TreeError(
-                        "FM001",
-                        "the front-matter holds more than one YAML document",
-                        self._line(event),
-                    )
-            elif isinstance(event, yaml.ScalarEvent):
-                self._add(self._scalar(event), event.anchor)
-            elif isinstance(event, yaml.AliasEvent):
-                self._alias(event)
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                self._open(event)
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                self._close()
+            handler = handlers.get(type(event))
+            if handler is not None:
+                handler(event)
         return self.root
+
+    def _document(self, event: Any) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise TreeError(
+                "FM001", "the front-matter holds more than one YAML document", self._line(event)
+            )
+
+    def _scalar_event(self, event: Any) -> None:
+        self._add(self._scalar(event), event.anchor)
 
     def _count(self, event: Any) -> None:
         self.nodes += 1
@@ -181,9 +189,7 @@ class _Builder:
         plain = not event.style  # libyaml reports plain as "", PyYAML as None
         if tag is None or tag == "!":
             if plain and event.implicit[0]:
-                tag = _RESOLVER.resolve(  # type: ignore[no-untyped-call]
-                    yaml.ScalarNode, event.value, event.implicit
-                )
+                tag = _plain_tag(event.value)
             else:
                 tag = "tag:yaml.org,2002:str"
         return Node(
@@ -218,7 +224,7 @@ class _Builder:
     def _line(self, event: Any) -> int:
         return _map_line(self.line_map, int(event.start_mark.line))
 
-    def _close(self) -> None:
+    def _close(self, _event: Any) -> None:
         node = self.stack.pop()
         self.pending_keys.pop()
         if node.kind == "map":
@@ -265,6 +271,13 @@ class _Builder:
         else:
             parent.pairs.append((key, node))
             self.pending_keys[-1] = None
+
+
+@functools.lru_cache(maxsize=8192)
+def _plain_tag(value: str) -> str:
+    """The tag YAML 1.1 gives a plain scalar (int, bool, null, ... or str)."""
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    return tag
 
 
 def _merge_keys(pairs: list[tuple[Node, Node]]) -> list[tuple[Node, Node]]:

@@ -10,7 +10,7 @@ from typing import Any
 from techfile.intake.diagnostics import Diagnostic
 from techfile.intake.directives import Directive
 from techfile.intake.markdown import Table
-from techfile.intake.values import ValueAliases, type_cell
+from techfile.intake.values import CellTyper, ValueAliases, cell_typer
 from techfile.model.document import Item
 from techfile.model.registry import normalise_header
 from techfile.model.schemas import Schema, flattened, item_lists, property_schema
@@ -169,14 +169,11 @@ def table_items(
     path: str,
 ) -> Iterator[Item]:
     fields = header_fields(bound.table.headers, item_list.name, columns)
+    typed_columns = [_typed_column(field_name, item_list.schema, aliases) for field_name in fields]
     for line, cells in bound.table.rows:
         values: dict[str, Any] = {}
-        for field_name, cell in zip(fields, cells, strict=False):
-            head, _, tail = field_name.partition(".")
-            schema = property_schema(item_list.schema, head)
-            if tail:
-                schema = property_schema(schema, tail)
-            value = type_cell(cell, schema, aliases)
+        for (head, tail, typer), cell in zip(typed_columns, cells, strict=False):
+            value = typer.value(cell)
             if value is None:
                 continue
             target, name = (values.setdefault(head, {}), tail) if tail else (values, head)
@@ -198,6 +195,17 @@ def table_items(
             {name: line for name in values},
             bound.table.line,
         )
+
+
+def _typed_column(
+    field_name: str, item_schema: Schema, aliases: ValueAliases
+) -> tuple[str, str, CellTyper]:
+    """The field a column fills (`head`, or `tail` inside `head`) and the typer of its cells."""
+    head, _, tail = field_name.partition(".")
+    schema = property_schema(item_schema, head)
+    if tail:
+        schema = property_schema(schema, tail)
+    return head, tail, cell_typer(schema, aliases)
 
 
 def front_matter_items(
