@@ -11,6 +11,7 @@ a trailing full stop (`17.2.`) is ignored; and placeholders (`-`, `n/a`, `TBD`) 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -19,11 +20,12 @@ from typing import Any
 from techfile.model.clauses import MDR_FAMILY, Clause, ClauseRef, ClauseRegistry
 from techfile.model.document import Document, Item
 from techfile.model.finding import Location
-from techfile.model.index import Index
+from techfile.model.index import Index, may_hold, values_that_may_hold
 from techfile.model.schemas import Schema, flattened, item_schema, property_schema
 
 ROW_TYPES = ("gspr-checklist", "conformity-matrix")
 ROW_CLAUSE_FIELD = {"gspr-checklist": "gspr", "conformity-matrix": "clause"}
+CLAUSE = "x-techfile-clause"  # the schema marker of a field that holds a clause reference
 PLACEHOLDERS = frozenset(
     {"", "-", "\u2013", "\u2014", "n/a", "na", "none", "tbd", "tbc", "todo", "?", "..."}
 )
@@ -133,7 +135,15 @@ def parse_clause(
     registry: ClauseRegistry, text: str, default_family: str | None = None
 ) -> ClauseRef | None:
     """`registry.parse`, minus two misreadings: a trailing full stop (`17.2.`) is dropped, and
-    MDR text that is not Annex I (`MDR Annex II 4`, `Article 10`) names no known clause."""
+    MDR text that is not Annex I (`MDR Annex II 4`, `Article 10`) names no known clause.
+    Technical files cite the same clauses again and again, so each text is read once."""
+    return _parse_clause(registry, text, default_family)
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_clause(
+    registry: ClauseRegistry, text: str, default_family: str | None
+) -> ClauseRef | None:
     cleaned = text.strip().rstrip(".").strip()
     if not cleaned:
         return None
@@ -296,7 +306,7 @@ def clause_mentions(index: Index, registry: ClauseRegistry) -> Iterator[ClauseMe
         if not document.active or document.type is None:
             continue
         schema = flattened(f"types/{document.type}.schema.json")
-        for key, value in document.meta.items():
+        for key, value in values_that_may_hold(document.meta, schema, CLAUSE):
             if key in document.items:
                 continue
             for path, text in _walk_clauses(value, property_schema(schema, key), (key,)):
@@ -311,8 +321,10 @@ def clause_mentions(index: Index, registry: ClauseRegistry) -> Iterator[ClauseMe
             yield ClauseMention(document, row.item, row.field, written, row.ref, location)
         for list_name, items in document.items.items():
             inner = item_schema(property_schema(schema, list_name))
+            if not may_hold(inner, CLAUSE):
+                continue
             for position, item in enumerate(items):
-                for key, value in item.fields.items():
+                for key, value in values_that_may_hold(item.fields, inner, CLAUSE):
                     if list_name == "rows" and key == row_field:
                         continue
                     for path, text in _walk_clauses(value, property_schema(inner, key), (key,)):
@@ -329,7 +341,9 @@ def clause_mentions(index: Index, registry: ClauseRegistry) -> Iterator[ClauseMe
 def _walk_clauses(
     value: Any, schema: Schema, path: tuple[str | int, ...]
 ) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if schema.get("x-techfile-clause"):
+    if not may_hold(schema, CLAUSE):
+        return
+    if schema.get(CLAUSE):
         text = clause_text(value)
         if text is not None and not is_blank(text):
             yield path, text
@@ -344,7 +358,7 @@ def _walk_clauses(
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:
-    return ".".join(str(part) for part in path if not isinstance(part, int))
+    return ".".join([str(part) for part in path if not isinstance(part, int)])
 
 
 def document_status(index: Index, document: Document, from_register: bool = False) -> str | None:

@@ -38,6 +38,18 @@ class Reference:
     lists: tuple[str, ...] = ()  # the item lists the field points into
 
 
+_FROM_SOURCE = Resolution(problem="from-source")  # marks answers that depend on the source
+
+
+def _link_target(text: str) -> str | None:
+    """The target of a Markdown link or of a bare relative path, else None."""
+    link = _LINK.match(text)
+    target = link.group("target") if link else None
+    if target is None and (".md" in text or text.startswith(("./", "../"))) and " " not in text:
+        target = text
+    return target
+
+
 class Index:
     def __init__(self, documents: list[Document]) -> None:
         self.documents = sorted(documents, key=lambda d: d.path)
@@ -49,7 +61,10 @@ class Index:
         self.local_items: dict[str, dict[str, dict[str, Item]]] = {}
         self.by_type: dict[str, list[Document]] = defaultdict(list)  # active documents only
         self._resolved: dict[tuple[str, str, str, tuple[str, ...]], Resolution] = {}
+        self._anywhere: dict[tuple[str, str, tuple[str, ...]], Resolution] = {}
         self._references: dict[str, list[Reference]] = {}
+        self._preferred: dict[str, Document] = {}
+        self._list_names: dict[str, list[str]] = {}
         for document in self.documents:
             if document.type is not None and document.active:
                 self.by_type[document.type].append(document)
@@ -63,10 +78,14 @@ class Index:
 
     def document(self, doc_id: str) -> Document | None:
         """The document with this id; an active one before an obsolete or superseded copy."""
+        preferred = self._preferred.get(doc_id)
+        if preferred is not None:
+            return preferred
         found = self.by_id.get(doc_id)
         if not found:
             return None
-        return next((d for d in found if d.active), found[0])
+        preferred = self._preferred[doc_id] = next((d for d in found if d.active), found[0])
+        return preferred
 
     def of_type(self, *types: str) -> list[Document]:
         """Active documents of these types, in path order."""
@@ -79,25 +98,29 @@ class Index:
     ) -> Resolution:
         """Resolve a reference. `lists` names the item lists the field points into (from the
         schema's x-techfile-list); they are preferred where an id exists in several lists.
-        Many rules follow the same references, so answers are kept for the run."""
+        Many rules follow the same references, so answers are kept for the run: once per
+        text where the source does not matter, else once per text and source."""
+        anywhere = self._anywhere.get((value, kind, lists))
+        if anywhere is None:
+            anywhere = self._anywhere[(value, kind, lists)] = self._resolve_anywhere(
+                value, kind, lists
+            )
+        if anywhere is not _FROM_SOURCE:
+            return anywhere
         key = (value, source.path, kind, lists)
         found = self._resolved.get(key)
         if found is None:
-            found = self._resolved[key] = self._resolve(value, source, kind, lists)
+            found = self._resolved[key] = self._resolve_from(value, source, lists)
         return found
 
-    def _resolve(
-        self, value: str, source: Document, kind: str, lists: tuple[str, ...]
-    ) -> Resolution:
+    def _resolve_anywhere(self, value: str, kind: str, lists: tuple[str, ...]) -> Resolution:
+        """The resolution wherever the reference is written, or _FROM_SOURCE when the source
+        matters: a relative link, or an item id the source may hold itself."""
         text = value.strip()
         if _URL.match(text):
             return Resolution(problem="external")
-        link = _LINK.match(text)
-        target = link.group("target") if link else None
-        if target is None and (".md" in text or text.startswith(("./", "../"))) and " " not in text:
-            target = text
-        if target is not None:
-            return self._resolve_link(target, source)
+        if _link_target(text) is not None:
+            return _FROM_SOURCE
         if kind in ("document", "any"):
             found = self.document(text)
             if found:
@@ -108,8 +131,15 @@ class Index:
             if owner:
                 return self._item_in(owner, item_id, lists)
         if kind in ("item", "any"):
-            return self._item_anywhere(text, source, lists)
+            return _FROM_SOURCE
         return Resolution(problem="dangling")
+
+    def _resolve_from(self, value: str, source: Document, lists: tuple[str, ...]) -> Resolution:
+        text = value.strip()
+        target = _link_target(text)
+        if target is not None:
+            return self._resolve_link(target, source)
+        return self._item_anywhere(text, source, lists)
 
     def _resolve_link(self, target: str, source: Document) -> Resolution:
         if _EXTERNAL.match(target):
@@ -134,11 +164,17 @@ class Index:
 
     def _local(self, document: Document, item_id: str, lists: tuple[str, ...]) -> Item | None:
         by_list = self.local_items.get(document.path, {})
-        for name in (*lists, *sorted(by_list)):
+        for name in (*lists, *self._sorted_lists(document.path, by_list)):
             item = by_list.get(name, {}).get(item_id)
             if item is not None:
                 return item
         return None
+
+    def _sorted_lists(self, path: str, by_list: dict[str, dict[str, Item]]) -> list[str]:
+        names = self._list_names.get(path)
+        if names is None:
+            names = self._list_names[path] = sorted(by_list)
+        return names
 
     def _item_in(self, document: Document, item_id: str, lists: tuple[str, ...]) -> Resolution:
         item = self._local(document, item_id, lists)
@@ -184,7 +220,7 @@ class Index:
         if document.type is None:
             return
         schema = flattened(f"types/{document.type}.schema.json")
-        for key, value in document.meta.items():
+        for key, value in values_that_may_hold(document.meta, schema, REF):
             if key in document.items:
                 continue
             for path, text, kind, lists in walk_refs(value, property_schema(schema, key), (key,)):
@@ -193,8 +229,10 @@ class Index:
                 )
         for list_name, items in document.items.items():
             inner = item_schema(property_schema(schema, list_name))
+            if not may_hold(inner, REF):
+                continue
             for index, item in enumerate(items):
-                for key, value in item.fields.items():
+                for key, value in values_that_may_hold(item.fields, inner, REF):
                     field_schema = property_schema(inner, key)
                     for path, text, kind, lists in walk_refs(value, field_schema, (key,)):
                         line = item.lines.get(key, item.line)
@@ -208,25 +246,102 @@ def walk_refs(
 ) -> Iterator[tuple[tuple[str | int, ...], str, str, tuple[str, ...]]]:
     """(path, text, kind, target lists) for each string under `value` that its schema marks
     as a reference."""
+    if not may_hold(schema, REF):
+        return
     if isinstance(value, str):
-        string = branch_for(schema, "string")
-        kind = string.get("x-techfile-ref") or schema.get("x-techfile-ref")
-        if kind:
-            lists = string.get("x-techfile-list") or schema.get("x-techfile-list") or ()
-            yield path, value, str(kind), tuple(lists)
+        found = _string_ref(schema)
+        if found is not None:
+            yield path, value, found[0], found[1]
         return
     if isinstance(value, list):
         inner = item_schema(schema)
+        found = _string_ref(inner)
         for index, element in enumerate(value):
-            yield from walk_refs(element, inner, (*path, index))
+            if not isinstance(element, str):
+                yield from walk_refs(element, inner, (*path, index))
+            elif found is not None:  # the common list of ids, without a call for each
+                yield (*path, index), element, found[0], found[1]
         return
     if isinstance(value, dict):
         for key, sub in value.items():
             yield from walk_refs(sub, property_schema(schema, key), (*path, key))
 
 
+# Schemas are read-only once loaded, so what a (sub-)schema says is kept by identity, with
+# the schema itself so that its id is never reused (as in model.schemas).
+REF = "x-techfile-ref"
+_MARKED: dict[tuple[int, str], tuple[Schema, bool]] = {}
+_MARKED_KEYS: dict[tuple[int, str], tuple[Schema, frozenset[str] | None]] = {}
+_STRING_REFS: dict[int, tuple[Schema, tuple[str, tuple[str, ...]] | None]] = {}
+
+
+def may_hold(schema: Schema, marker: str) -> bool:
+    """False when no sub-schema of `schema` carries `marker` (`x-techfile-ref`,
+    `x-techfile-clause`): then no value under it needs walking."""
+    key = (id(schema), marker)
+    kept = _MARKED.get(key)
+    if kept is None:
+        kept = _MARKED[key] = (schema, _mentions(schema, marker))
+    return kept[1]
+
+
+def _mentions(value: Any, marker: str) -> bool:
+    if isinstance(value, dict):
+        return marker in value or any(_mentions(v, marker) for v in value.values())
+    if isinstance(value, list):
+        return any(_mentions(v, marker) for v in value)
+    return False
+
+
+def values_that_may_hold(
+    values: dict[Any, Any], schema: Schema, marker: str
+) -> list[tuple[Any, Any]]:
+    """The (key, value) pairs of an object of this schema whose schema may carry `marker`,
+    in order: the others hold nothing to find."""
+    keys = _keys_that_may_hold(schema, marker)
+    if keys is None:
+        return list(values.items())
+    return [(key, value) for key, value in values.items() if key in keys]
+
+
+def _keys_that_may_hold(schema: Schema, marker: str) -> frozenset[str] | None:
+    """The property names whose schema may carry `marker`; None when any name may (the
+    schema of additional properties does)."""
+    key = (id(schema), marker)
+    kept = _MARKED_KEYS.get(key)
+    if kept is None:
+        kept = _MARKED_KEYS[key] = (schema, _read_keys_that_may_hold(schema, marker))
+    return kept[1]
+
+
+def _read_keys_that_may_hold(schema: Schema, marker: str) -> frozenset[str] | None:
+    obj = branch_for(schema, "object")
+    extra = obj.get("additionalProperties")
+    if isinstance(extra, dict) and may_hold(extra, marker):
+        return None
+    names = obj.get("properties", {})
+    return frozenset(name for name in names if may_hold(property_schema(schema, name), marker))
+
+
+def _string_ref(schema: Schema) -> tuple[str, tuple[str, ...]] | None:
+    """(kind, target lists) when a string under this schema is a reference."""
+    kept = _STRING_REFS.get(id(schema))
+    if kept is None:
+        kept = _STRING_REFS[id(schema)] = (schema, _read_string_ref(schema))
+    return kept[1]
+
+
+def _read_string_ref(schema: Schema) -> tuple[str, tuple[str, ...]] | None:
+    string = branch_for(schema, "string")
+    kind = string.get(REF) or schema.get(REF)
+    if not kind:
+        return None
+    lists = string.get("x-techfile-list") or schema.get("x-techfile-list") or ()
+    return str(kind), tuple(lists)
+
+
 def _field(path: tuple[str | int, ...]) -> str:
-    return ".".join(str(part) for part in path if not isinstance(part, int))
+    return ".".join([str(part) for part in path if not isinstance(part, int)])
 
 
 def _anchor(text: str) -> str:

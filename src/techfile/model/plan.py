@@ -76,6 +76,10 @@ class Level:
 class Scale:
     axis: str
     levels: tuple[Level, ...] = ()
+    # text -> (aliases, level): every risk row asks again for the same few texts
+    _found: dict[tuple[str, int], tuple[ValueAliases | None, Level | None]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def __bool__(self) -> bool:
         return bool(self.levels)
@@ -85,6 +89,13 @@ class Scale:
         text = as_text(value)
         if text is None or not self.levels:
             return None
+        key = (text, id(aliases))
+        kept = self._found.get(key)
+        if kept is None or kept[0] is not aliases:
+            kept = self._found[key] = (aliases, self._find(text, aliases))
+        return kept[1]
+
+    def _find(self, text: str, aliases: ValueAliases | None) -> Level | None:
         candidates = [text]
         alias = aliases.enum.get(_norm(text)) if aliases else None
         if alias:

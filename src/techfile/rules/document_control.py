@@ -183,6 +183,8 @@ def changed_after_approval(ctx: Context) -> Iterator[Finding]:
         if not after:
             continue
         before = [pair for pair in changes if _day(pair[0]) <= latest.date]
+        if not before and len(after) < 2:
+            continue  # the first commit is the approved text or comes after it: none changed it
         candidates.append(
             _Candidate(document, latest.date, version, before[-1] if before else None, after)
         )
@@ -194,7 +196,8 @@ def changed_after_approval(ctx: Context) -> Iterator[Finding]:
     _load(ctx, candidates, first, settings)
     unsettled = [c for c in candidates if not _settled(c)]
     # Second pass, only for documents that changed: every commit after the approval.
-    _load(ctx, unsettled, [pair for c in unsettled for pair in c.after], settings)
+    unread = [pair for c in unsettled for pair in c.after if pair[0].commit not in c.states]
+    _load(ctx, unsettled, unread, settings)
     clause = str(ctx.page_clause("DC002", default="techfile's policy"))
     for candidate in unsettled:
         finding = _changed(ctx, candidate, clause)
@@ -319,29 +322,15 @@ def _changed(ctx: Context, candidate: _Candidate, clause: str) -> Finding | None
 @rule("DC003")
 def reference_to_obsolete_document(ctx: Context) -> Iterator[Finding]:
     clause = str(ctx.page_clause("DC003", default="techfile's policy"))
+    withdrawn = _withdrawn(ctx)
+    if not withdrawn:
+        return  # nothing a reference could reach is withdrawn
     for document in ctx.documents:
         if not is_approved(ctx, document):
             continue
-        grouped: dict[str, tuple[Document, str, list[Location], list[str]]] = {}
-        for reference in ctx.index.references(document):
-            if _row_evidence(document, reference):
-                continue  # EV003 reports evidence cited in a GSPR or matrix row
-            resolution = ctx.index.resolve(
-                reference.value, document, reference.kind, reference.lists
-            )
-            target = resolution.document
-            if target is None or target is document:
-                continue
-            status = effective_status(ctx, target)
-            if status not in WITHDRAWN:
-                continue
-            item = reference.item.id if reference.item else None
-            location = Location(document.path, reference.line, 0, document.id, item)
-            entry = grouped.setdefault(target.path, (target, status, [], []))
-            entry[2].append(location)
-            if item and item not in entry[3]:
-                entry[3].append(item)
-        for target, status, locations, items in grouped.values():
+        for target, status, locations, items in _withdrawn_targets(
+            ctx, document, withdrawn
+        ).values():
             refers = (
                 f"is approved, and {_join(items)} in it reference{'s' if len(items) == 1 else ''}"
                 if items
@@ -359,6 +348,41 @@ def reference_to_obsolete_document(ctx: Context) -> Iterator[Finding]:
                 key=(document.id or document.path, target.id or target.path),
                 related=tuple(locations[1:]),
             )
+
+
+def _withdrawn(ctx: Context) -> dict[int, str]:
+    """id() -> status of each document of the index that is obsolete or superseded: every
+    document a reference resolves to is one of the index's."""
+    return {
+        id(document): status
+        for document in ctx.index.documents
+        if (status := effective_status(ctx, document)) in WITHDRAWN
+    }
+
+
+def _withdrawn_targets(
+    ctx: Context, document: Document, withdrawn: dict[int, str]
+) -> dict[str, tuple[Document, str, list[Location], list[str]]]:
+    """The withdrawn documents `document` references, by path: (target, status, where the
+    references are, the ids of the items that hold them)."""
+    grouped: dict[str, tuple[Document, str, list[Location], list[str]]] = {}
+    for reference in ctx.index.references(document):
+        if _row_evidence(document, reference):
+            continue  # EV003 reports evidence cited in a GSPR or matrix row
+        resolution = ctx.index.resolve(reference.value, document, reference.kind, reference.lists)
+        target = resolution.document
+        if target is None or target is document:
+            continue
+        status = withdrawn.get(id(target))
+        if status is None:
+            continue
+        item = reference.item.id if reference.item else None
+        location = Location(document.path, reference.line, 0, document.id, item)
+        entry = grouped.setdefault(target.path, (target, status, [], []))
+        entry[2].append(location)
+        if item and item not in entry[3]:
+            entry[3].append(item)
+    return grouped
 
 
 def _row_evidence(document: Document, reference: Reference) -> bool:

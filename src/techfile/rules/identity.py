@@ -60,16 +60,20 @@ def _duplicate_items(ctx: Context, document: Document) -> Iterator[Finding]:
 
 @rule("ID002", "ID003")
 def unresolved_references(ctx: Context) -> Iterator[Finding]:
-    known = _known_ids(ctx)
+    known: list[list[str]] = []  # the known ids, read at the first dangling reference
     for document in ctx.documents:
         for ref in ctx.index.references(document):
             resolution = ctx.index.resolve(ref.value, document, ref.kind, ref.lists)
+            if resolution.problem not in ("dangling", "anchor", "ambiguous"):
+                continue
             location = Location(
                 document.path, ref.line, 0, document.id, ref.item.id if ref.item else None
             )
             owner = f"{ref.item.id} in {document.label()}" if ref.item else document.label()
             if resolution.problem == "dangling":
-                close = _suggestion(ref.value.strip(), known)
+                if not known:
+                    known.append(_known_ids(ctx))
+                close = _suggestion(ref.value.strip(), known[0])
                 hint = f" (did you mean {close}?)" if close else ""
                 yield ctx.finding(
                     "ID002",
@@ -88,7 +92,7 @@ def unresolved_references(ctx: Context) -> Iterator[Finding]:
                     location,
                     key=(ref.field, ref.value.strip()),
                 )
-            elif resolution.problem == "ambiguous":
+            else:
                 places = ", ".join(resolution.candidates)
                 yield ctx.finding(
                     "ID003",

@@ -492,7 +492,11 @@ def _anchor(ctx: Context, clause: Clause, suggestions: list[_Suggestion]) -> Loc
 
 
 def _covering_tests(ctx: Context) -> dict[int, list[Item]]:
-    """id(item) -> the test items whose `covers` names it."""
+    """id(item) -> the test items whose `covers` names it (read once, for SDL002 and SDL007)."""
+    return ctx.shared("covering-tests", lambda: _read_covering_tests(ctx))
+
+
+def _read_covering_tests(ctx: Context) -> dict[int, list[Item]]:
     covered: dict[int, list[Item]] = {}
     for document in ctx.index.of_type(*TEST_TYPES):
         for test in document.items.get("tests", []):

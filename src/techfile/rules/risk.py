@@ -217,6 +217,11 @@ def _aliases(ctx: Context) -> ValueAliases:
 
 
 def risk_plans(ctx: Context) -> list[RiskPlan]:
+    """The risk management plans, read once per run (their scales remember what they found)."""
+    return list(ctx.shared("risk-plans", lambda: _read_plans(ctx)))
+
+
+def _read_plans(ctx: Context) -> list[RiskPlan]:
     aliases = _aliases(ctx)
     return [read_plan(document, aliases) for document in ctx.index.of_type("risk-management-plan")]
 
@@ -305,6 +310,10 @@ def evaluate_row(plan: RiskPlan | None, row: Item, stage: str, aliases: ValueAli
 
 
 def _risk_plan_rows(ctx: Context) -> list[tuple[Document, Item, RiskPlan | None]]:
+    return ctx.shared("risk-plan-rows", lambda: _read_risk_plan_rows(ctx))
+
+
+def _read_risk_plan_rows(ctx: Context) -> list[tuple[Document, Item, RiskPlan | None]]:
     plans = risk_plans(ctx)
     rows: list[tuple[Document, Item, RiskPlan | None]] = []
     for document in ctx.index.of_type("risk-analysis"):

@@ -30,11 +30,21 @@ from techfile.rules.evidence import kind_name
 DEFAULT_GRACE_DAYS = 31
 
 
-def _written(citation: Citation, cited: Cited, edition: Edition) -> str:
+def _read(ctx: Context, text: str) -> list[Cited]:
+    """The standards one citation text names; documents cite the same few texts again and
+    again, so each is read once per run."""
+    readings: dict[str, list[Cited]] = ctx.shared("standards-readings", dict)
+    found = readings.get(text)
+    if found is None:
+        found = readings[text] = standards_table().read(text)
+    return found
+
+
+def _written(ctx: Context, citation: Citation, cited: Cited, edition: Edition) -> str:
     """The edition as the document wrote it, or the table's name for it when one entry
     names several standards."""
     text = citation.text.strip()
-    several = len(standards_table().read(text)) > 1
+    several = len(_read(ctx, text)) > 1
     return edition.ref if several or len(text) > 80 else text
 
 
@@ -57,7 +67,6 @@ def _grace_days(ctx: Context) -> int:
 
 @rule("ST001")
 def superseded_standard_edition(ctx: Context) -> Iterator[Finding]:
-    table = standards_table()
     clause = str(ctx.page_clause("ST001", default="techfile's policy"))
     grace = _grace_days(ctx)
     for document in ctx.documents:
@@ -65,7 +74,7 @@ def superseded_standard_edition(ctx: Context) -> Iterator[Finding]:
             continue
         grouped: dict[str, tuple[Edition, Cited, list[Citation]]] = {}
         for citation in cited_standards(document):
-            for cited in table.read(citation.text):
+            for cited in _read(ctx, citation.text):
                 edition = cited.edition
                 if edition is None or edition.superseded_on is None:
                     continue
@@ -75,7 +84,7 @@ def superseded_standard_edition(ctx: Context) -> Iterator[Finding]:
         approved = approval_date(ctx, document)
         for edition, cited, found in grouped.values():
             first = found[0]
-            written = _written(first, cited, edition) + _more(len(found), first.field)
+            written = _written(ctx, first, cited, edition) + _more(len(found), first.field)
             severity, message = _superseded_message(
                 ctx, document, approved, edition, written, clause, grace
             )
@@ -158,7 +167,7 @@ def unversioned_standard_reference(ctx: Context) -> Iterator[Finding]:
             continue
         grouped: dict[tuple[str, str], tuple[Cited, list[Citation]]] = {}
         for citation in cited_standards(document, certificates=True):
-            for cited in table.read(citation.text):
+            for cited in _read(ctx, citation.text):
                 problem = _edition_problem(ctx, cited)
                 if problem is None or cited.core is None:
                     continue
@@ -216,7 +225,6 @@ def _edition_problem(ctx: Context, cited: Cited) -> str | None:
 
 @rule("ST003")
 def certificate_expired(ctx: Context) -> Iterator[Finding]:
-    table = standards_table()
     for document in ctx.index.of_type(*CERTIFICATE_TYPES):
         if is_withdrawn(ctx, document):
             continue
@@ -226,7 +234,7 @@ def certificate_expired(ctx: Context) -> Iterator[Finding]:
         for citation in cited_standards(document, certificates=True):
             if citation.field != "certifies":
                 continue
-            for cited in table.read(citation.text):
+            for cited in _read(ctx, citation.text):
                 edition = cited.edition
                 end = edition.withdrawn_for_certification_on if edition else None
                 if edition is not None and end is not None and end < ctx.as_of:

@@ -15,7 +15,7 @@ import datetime
 import fnmatch
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -314,41 +314,124 @@ def _matches(identity: Identity, component: sb.Component) -> bool:
     return _same_package(identity, component) and _same_release(identity, component)
 
 
-class ComponentIndex:
-    """Components indexed by purl (without version) and by normalised name, so that matching
-    a SOUP list against an SBOM of thousands of components stays fast."""
+@dataclass(frozen=True)
+class PackageKey:
+    """What matching (`_matches`) reads of a SOUP item or an SBOM component: its purl, the
+    normalised names it goes by and its normalised version."""
 
-    def __init__(self, components: list[sb.Component]) -> None:
-        self.components = components
-        self.by_purl: dict[tuple[str, str, str], list[int]] = {}
-        self.by_name: dict[str, list[int]] = {}
-        self.has_purl: list[bool] = []
-        for index, component in enumerate(components):
-            purl = sb.parse_purl(component.purl)
-            self.has_purl.append(purl is not None)
-            if purl is not None:
-                self.by_purl.setdefault(purl.without_version(), []).append(index)
-            for name in sb.component_names(component):
-                self.by_name.setdefault(name, []).append(index)
+    purl: sb.Purl | None
+    names: frozenset[str]
+    version: str | None
 
-    def same_package(self, identity: Identity) -> list[int]:
-        """Indices of the components that are the same package as the SOUP item (any version):
-        by purl where both have one, else by name."""
+
+def _item_key(identity: Identity) -> PackageKey:
+    names = frozenset({identity.name}) if identity.name is not None else frozenset()
+    return PackageKey(identity.purl, names, identity.version)
+
+
+def _component_key(component: sb.Component) -> PackageKey:
+    version = sb.normalise_version(component.version) if component.version else None
+    return PackageKey(sb.parse_purl(component.purl), sb.component_names(component), version)
+
+
+class _Releases:
+    """Positions by package and, within a package, by release (None: no release given)."""
+
+    def __init__(self) -> None:
+        self.by_package: dict[Hashable, dict[str | None, list[int]]] = {}
+
+    def add(self, package: Hashable, release: str | None, position: int) -> None:
+        self.by_package.setdefault(package, {}).setdefault(release, []).append(position)
+
+    def any_release(self, package: Hashable) -> list[int]:
+        return [i for positions in self.by_package.get(package, {}).values() for i in positions]
+
+    def same_release(self, package: Hashable, release: str | None) -> list[int]:
+        """Those of the package whose release is `release` or not given; every one when
+        `release` is not given (`_same_release`)."""
+        releases = self.by_package.get(package, {})
+        if release is None:
+            return [i for positions in releases.values() for i in positions]
+        return [*releases.get(release, ()), *releases.get(None, ())]
+
+
+class PackageIndex:
+    """SOUP items or SBOM components indexed by purl (without version) and by normalised
+    name, each by release, so that matching a SOUP list against SBOMs of thousands of
+    components is a lookup per item or component. Either side may be indexed: the other is
+    looked up, with the meaning of `_same_package` and `_same_release`."""
+
+    def __init__(self, keys: list[PackageKey]) -> None:
+        self.by_purl = _Releases()
+        self.by_name = _Releases()
+        self.by_name_without_purl = _Releases()  # where a purl compares with a purl
+        for position, key in enumerate(keys):
+            if key.purl is not None:
+                self.by_purl.add(key.purl.without_version(), key.purl.version, position)
+            for name in key.names:
+                self.by_name.add(name, key.version, position)
+                if key.purl is None:
+                    self.by_name_without_purl.add(name, key.version, position)
+
+    def _names(self, key: PackageKey) -> _Releases:
+        return self.by_name if key.purl is None else self.by_name_without_purl
+
+    def same_package(self, key: PackageKey) -> list[int]:
+        """Positions of the same package (any version), in order."""
         found: set[int] = set()
-        if identity.purl is not None:
-            found.update(self.by_purl.get(identity.purl.without_version(), ()))
-        if identity.name is not None:
-            found.update(
-                i
-                for i in self.by_name.get(identity.name, ())
-                if identity.purl is None or not self.has_purl[i]
-            )
+        if key.purl is not None:
+            found.update(self.by_purl.any_release(key.purl.without_version()))
+        for name in key.names:
+            found.update(self._names(key).any_release(name))
         return sorted(found)
 
-    def matches(self, identity: Identity) -> list[int]:
-        return [
-            i for i in self.same_package(identity) if _same_release(identity, self.components[i])
-        ]
+    def matches(self, key: PackageKey) -> list[int]:
+        """Positions of the same package and a compatible release (`_matches`), in order."""
+        found: set[int] = set()
+        if key.purl is not None:
+            found.update(self.by_purl.same_release(key.purl.without_version(), key.purl.version))
+        for name in key.names:
+            found.update(self._names(key).same_release(name, key.version))
+        return sorted(found)
+
+
+@dataclass(frozen=True)
+class SoupEntry:
+    document: Document
+    item: Item
+    identity: Identity
+
+
+def _current_soup(ctx: Context) -> list[SoupEntry]:
+    """The items of the SOUP lists of the current software version, with their identities."""
+    return ctx.shared(
+        "supply-chain-current-soup",
+        lambda: [
+            SoupEntry(document, item, _item_identity(item))
+            for document, item in _soup_items(_soup_lists(ctx, True))
+        ],
+    )
+
+
+def _current_soup_index(ctx: Context) -> PackageIndex:
+    return ctx.shared(
+        "supply-chain-soup-index",
+        lambda: PackageIndex([_item_key(e.identity) for e in _current_soup(ctx)]),
+    )
+
+
+def _describing(ctx: Context, component: sb.Component) -> list[Item]:
+    """The current SOUP items that match the component (`_matches`), in list order."""
+    entries = _current_soup(ctx)
+    return [entries[i].item for i in _current_soup_index(ctx).matches(_component_key(component))]
+
+
+def _supported(component: sb.Component) -> bool:
+    return bool(component.support_level) and bool(component.end_of_support)
+
+
+def _first_filled(items: list[Item], field_name: str) -> Any:
+    return next((it.get(field_name) for it in items if _filled(it.get(field_name))), None)
 
 
 # ------------------------------------------------------------------------------ device facts
@@ -414,7 +497,6 @@ def soup_sbom_mismatch(ctx: Context) -> Iterator[Finding]:
         (s, c) for s in boms for c in s.file.shipped_components() if not _is_ignored(c, patterns)
     ]
     lists = _soup_lists(ctx, current_only=True)
-    items = _soup_items(lists)
     if not lists:
         source = boms[0]
         count = len(sb.unique(c for _, c in every))
@@ -436,18 +518,20 @@ def soup_sbom_mismatch(ctx: Context) -> Iterator[Finding]:
             related=source.related(),
         )
         return
-    identities = [(_item_identity(item), document, item) for document, item in items]
-    index = ComponentIndex([c for _, c in every])
+    identities = [(e.identity, e.document, e.item) for e in _current_soup(ctx)]
+    index = PackageIndex([_component_key(c) for _, c in every])
     matched: set[int] = set()
     unmatched_items = []
     for identity, document, item in identities:
-        hits = index.matches(identity)
+        hits = index.matches(_item_key(identity))
         matched.update(hits)
         if not hits:
             unmatched_items.append((identity, document, item))
     for identity, document, item in unmatched_items:
         others = [
-            (i, every[i][0], every[i][1]) for i in index.same_package(identity) if i not in matched
+            (i, every[i][0], every[i][1])
+            for i in index.same_package(_item_key(identity))
+            if i not in matched
         ]
         matched.update(i for i, _, _ in others)
         yield _item_finding(ctx, clause, boms, document, item, [(s, c) for _, s, c in others])
@@ -715,8 +799,9 @@ def sbom_invalid(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             "SC003", problem.message, problem.location, clause=clause, key=problem.key
         )
+    schema_results = _schema_results(found.files)
     for source in found.files:
-        yield from _file_findings(ctx, source, clause)
+        yield from _file_findings(ctx, source, clause, schema_results)
     us = bool(_markets(ctx) & US_MARKETS) and _connected(ctx)
     if not us:
         return
@@ -737,7 +822,16 @@ def _what(source: Source) -> str:
     return "SBOM" if source.kind == "sbom" else "VEX file"
 
 
-def _file_findings(ctx: Context, source: Source, clause: str) -> Iterator[Finding]:
+def _schema_results(files: tuple[Source, ...]) -> dict[int, sb.SchemaResult]:
+    """id() of each file that can be checked against a schema -> its verdict; the files are
+    validated together, which is faster where many share a schema."""
+    checked = [s.file for s in files if s.file.problem is None and s.file.format != sb.SPDX3]
+    return {id(f): result for f, result in zip(checked, sb.validate_all(checked), strict=True)}
+
+
+def _file_findings(
+    ctx: Context, source: Source, clause: str, schema_results: dict[int, sb.SchemaResult]
+) -> Iterator[Finding]:
     file = source.file
     what = _what(source)
     related = source.related(file.problem_line)
@@ -794,7 +888,7 @@ def _file_findings(ctx: Context, source: Source, clause: str) -> Iterator[Findin
             clause=clause,
             key=(file.display, "encoding"),
         )
-    result = sb.validate(file)
+    result = schema_results[id(file)]
     if not result.checked:
         xml_only = file.spec_version in sb.CYCLONEDX_XML_ONLY and file.format == sb.CYCLONEDX
         yield ctx.finding(
@@ -893,22 +987,12 @@ def _us_sbom_missing(ctx: Context) -> Finding:
 
 def _support_finding(ctx: Context, source: Source) -> Finding | None:
     components = sb.unique(source.file.shipped_components())
-    index = ComponentIndex(components)
-    matching_items: dict[int, list[Item]] = {}
-    for _, item in _soup_items(_soup_lists(ctx, True)):
-        for position in index.matches(_item_identity(item)):
-            matching_items.setdefault(position, []).append(item)
     no_level: list[sb.Component] = []
     no_end: list[sb.Component] = []
-    for position, component in enumerate(components):
-        matching = matching_items.get(position, [])
-        level = component.support_level or next(
-            (it.get("support_level") for it in matching if _filled(it.get("support_level"))), None
-        )
-        end = component.end_of_support or next(
-            (it.get("end_of_support") for it in matching if _filled(it.get("end_of_support"))),
-            None,
-        )
+    for component in components:
+        matching = [] if _supported(component) else _describing(ctx, component)
+        level = component.support_level or _first_filled(matching, "support_level")
+        end = component.end_of_support or _first_filled(matching, "end_of_support")
         if not level:
             no_level.append(component)
         if not end:
@@ -984,8 +1068,8 @@ def _shipped(ctx: Context) -> Shipped:
         for c in components
         for name in sb.component_names(c)
     }
-    for _, item in _soup_items(_soup_lists(ctx, True)):
-        identity = _item_identity(item)
+    for entry in _current_soup(ctx):
+        identity = entry.identity
         if identity.purl is not None:
             purls.append(identity.purl)
         if identity.name:
