@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import gc
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -99,11 +96,10 @@ def parse_settings(config: Config) -> ParseSettings:
 
 
 def run(config: Config, options: RunOptions) -> RunResult:
-    with rare_collections():
-        if options.pre_commit or options.changed_since:
-            result = changes.run_on_changes(config, options, evaluate)
-        else:
-            result = evaluate(config, options, WorkTree(config.root, config.max_file_size))
+    if options.pre_commit or options.changed_since:
+        result = changes.run_on_changes(config, options, evaluate)
+    else:
+        result = evaluate(config, options, WorkTree(config.root, config.max_file_size))
     top = git_toplevel(config.root)
     if top is not None and top != config.root.resolve():
         result.repo_prefix = config.root.resolve().relative_to(top).as_posix()
@@ -136,18 +132,6 @@ def prepare(config: Config, options: RunOptions) -> Setup:
     settings = parse_settings(config)
     check_type_names(config, settings)
     return Setup(pages, profile, selected, config.as_of(options.as_of), settings)
-
-
-@contextlib.contextmanager
-def rare_collections() -> Iterator[None]:
-    """A run builds millions of small objects that all live until it ends; with the cyclic
-    collector's default thresholds a fifth of a large run went into scanning them again."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(200_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
 
 
 def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
