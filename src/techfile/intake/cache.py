@@ -24,7 +24,7 @@ from techfile.intake import codec
 from techfile.intake.parse import ParsedFile
 
 CACHE_DIR = ".techfile_cache"
-FORMAT = 3
+FORMAT = 4
 
 Entries = dict[str, dict[str, Any]]
 

@@ -54,7 +54,7 @@ def _encode_document(doc: Document) -> dict[str, Any]:
         "class": doc.evidence_class,
         "meta": doc.meta,
         "lines": [[list(key), line] for key, line in doc.lines.items()],
-        "items": {name: [_encode_item(i) for i in items] for name, items in doc.items.items()},
+        "items": {name: [_encode_item(i, doc) for i in items] for name, items in doc.items.items()},
         "h1": doc.h1,
         "headings": [list(h) for h in doc.headings],
         "body_line": doc.body_line,
@@ -79,7 +79,8 @@ def _decode_document(data: dict[str, Any]) -> Document:
         meta=data["meta"],
         lines={tuple(key): int(line) for key, line in data["lines"]},
         items={
-            str(name): [_decode_item(i) for i in items] for name, items in data["items"].items()
+            str(name): [_decode_item(i, str(name), data) for i in items]
+            for name, items in data["items"].items()
         },
         h1=data["h1"],
         headings=tuple(
@@ -96,32 +97,39 @@ def _decode_document(data: dict[str, Any]) -> Document:
     )
 
 
-def _encode_item(item: Item) -> list[Any]:
+_SAME = 0  # an item's path or document id is the document's own
+
+
+def _encode_item(item: Item, doc: Document) -> list[Any]:
+    """Compact: most items sit in their document's file, with one line for every field
+    (a table row), so those parts are left out; this is most of the cache's size."""
+    one_line = list(item.lines) == list(item.fields) and all(
+        line == item.line for line in item.lines.values()
+    )
     return [
-        item.list_name,
         item.id,
         item.fields,
         item.line,
-        item.doc_id,
-        item.path,
-        item.source,
-        item.lines,
+        None if one_line else item.lines,
         item.table,
+        item.source,
+        _SAME if item.path == doc.path else item.path,
+        _SAME if item.doc_id == doc.id else [item.doc_id],
     ]
 
 
-def _decode_item(data: list[Any]) -> Item:
-    list_name, item_id, fields, line, doc_id, path, source, lines, table = data
-    if not isinstance(fields, dict) or not isinstance(lines, dict):
+def _decode_item(data: list[Any], list_name: str, doc: dict[str, Any]) -> Item:
+    item_id, fields, line, lines, table, source, path, doc_id = data
+    if not isinstance(fields, dict) or not (lines is None or isinstance(lines, dict)):
         raise TypeError("item fields are not a mapping")
     return Item(
-        str(list_name),
+        list_name,
         item_id,
         fields,
         int(line),
-        doc_id,
-        str(path),
+        doc["id"] if doc_id == _SAME else doc_id[0],
+        str(doc["path"] if path == _SAME else path),
         str(source),
-        lines,
+        dict.fromkeys(fields, int(line)) if lines is None else lines,
         int(table),
     )
