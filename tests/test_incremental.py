@@ -131,3 +131,22 @@ def test_a_renamed_item_is_reported_where_it_is_cited(repo: Path) -> None:
     _git(repo, "add", "-A")
     report = _report(repo, incremental=True)
     assert '"ID002"' in report and "security/threat-model.md" in report
+
+
+def test_the_state_at_head_stays_stored_through_many_commits_attempts(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each run stores its staged state; the state at HEAD, used by every run, is kept."""
+    checked_in_full: list[int] = []
+    whole = incremental._whole_context
+
+    def counting(*args: object) -> object:
+        checked_in_full.append(1)
+        return whole(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(incremental, "_whole_context", counting)
+    for attempt in range(12):
+        _edit(repo / "risk/risk-analysis.md", "| R-01 |", f"| R-01 | (attempt {attempt}) ")
+        _git(repo, "add", "-A")
+        _report(repo, incremental=True)
+    assert len(checked_in_full) == 1

@@ -1,3 +1,3 @@
-from techfile.cli import main
+from techfile.cli import console
 
-raise SystemExit(main())
+console()

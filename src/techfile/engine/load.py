@@ -3,11 +3,13 @@ else parsed, serially or in worker processes (the result is the same either way)
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
@@ -67,6 +69,22 @@ class Input:
     parsed: ParsedFile | None = None  # known from the cache: the bytes were not read
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Reading the cache of thousands of files makes millions of objects that all live until
+    the run ends; the cyclic collector, left on, rescans them while they arrive, and again
+    once it is back on. Paused, then told (freeze) that what exists now stays, it reads a warm
+    cache in half the time. Frozen objects are still freed when nothing refers to them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def read_inputs(
     source: Source,
     include: tuple[str, ...],
@@ -78,11 +96,12 @@ def read_inputs(
     entries = source.entries(include, exclude)
     known: dict[str, ParsedFile] = {}
     if cache is not None:
-        for entry in entries:
-            if entry.key and entry.problem is None:
-                parsed = cache.get(entry.path, entry.key)
-                if parsed is not None:
-                    known[entry.path] = parsed
+        with collector_paused():
+            for entry in entries:
+                if entry.key and entry.problem is None:
+                    parsed = cache.get(entry.path, entry.key)
+                    if parsed is not None:
+                        known[entry.path] = parsed
     source.prefetch([e for e in entries if e.path not in known and e.problem is None])
     found = []
     for entry in entries:

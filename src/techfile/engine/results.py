@@ -56,7 +56,8 @@ class ResultStore:
     def get(self, key: str, read: Callable[[str], bytes | Diagnostic]) -> dict[str, Any] | None:
         if not self.enabled:
             return None
-        entry = self._entries().get(key)
+        entries = self._entries()
+        entry = entries.get(key)
         if not isinstance(entry, dict) or not isinstance(entry.get("reads"), dict):
             return None
         for path, expected in entry["reads"].items():
@@ -67,7 +68,11 @@ class ResultStore:
             if current != expected:
                 return None
         result = entry.get("result")
-        return result if isinstance(result, dict) else None
+        if not isinstance(result, dict):
+            return None
+        if key not in list(entries)[-2:]:
+            self.put(key, entry["reads"], result)  # recently used: kept longest
+        return result
 
     def put(self, key: str, reads: dict[str, str], result: dict[str, Any]) -> None:
         if not self.enabled:

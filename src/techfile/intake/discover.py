@@ -41,7 +41,15 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
 
 
 def matches(path: str, patterns: Iterable[str]) -> bool:
-    return any(glob_regex(p).fullmatch(path) for p in patterns)
+    return _any_of(tuple(patterns)).fullmatch(path) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for a list of globs: thousands of paths are matched against the same lists."""
+    if not patterns:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(f"(?:{glob_regex(p).pattern})" for p in patterns))
 
 
 def discover(root: Path, include: tuple[str, ...], exclude: tuple[str, ...]) -> list[Candidate]:
