@@ -6,14 +6,17 @@ a change causes anywhere (see changes.py). Each rule page declares its scope:
 - `file`: the rule's findings in a document depend only on that document, the configuration,
   git history and the context documents (CONTEXT_TYPES). Such a rule runs on the changed
   documents alone, before and after the change; its findings elsewhere cannot differ.
-- `tree` (the default): the rule runs on the whole technical file after the change. Its
-  findings before the change come from the result store when that state was checked before
-  (the state at HEAD usually was: it is the previous commit's staged state), else from a run
-  on the whole state before.
+- `references`: the findings depend on the document and on the identity (ids, items,
+  headings, type, status) of what it cites. When the change moves no identity, the rule runs
+  with the changed documents as its subjects, and its other findings carry over from before;
+  otherwise it is treated as `tree`.
+- `tree` (the default): the rule runs on the whole technical file after the change.
 
-When a change touches a context document, or documents take items from data files, every
-rule is treated as `tree` (the caller falls back to checking both states in full).
-tests/test_scopes.py checks each `file` declaration against the whole-tree result.
+The findings of the non-file rules before the change come from the result store when that
+state was checked before (the state at HEAD usually was: it is the previous commit's staged
+state), else from one run on the whole state before, which is then stored. When a change
+touches a context document, or documents take items from data files, the caller checks both
+states in full. tests/test_scopes.py holds each declaration to the whole-tree result.
 """
 
 from __future__ import annotations
@@ -87,13 +90,13 @@ def check_change(
     if cross_before is None:
         whole_before = _whole_context(config, options, setup, inputs_before, states.before)
         cross_before = _run(whole_before, groups.cross, setup.selected)
-        _store(store, config, options, setup, inputs_before, whole_before, cross_before)
+        store_cross(store, config, options, setup, inputs_before, whole_before, cross_before)
     cross_after = _run(after_ctx, groups.tree, setup.selected)
     if groups.references:
         cross_after += _carried(cross_before, groups.references, setup, states.changed)
         subjects = replace(after_ctx, subjects=frozenset(states.changed), _shared={})
         cross_after += _run(subjects, groups.references, setup.selected)
-    _store(store, config, options, setup, inputs_after, after_ctx, cross_after)
+    store_cross(store, config, options, setup, inputs_after, after_ctx, cross_after)
     before_parsed = sorted(
         [p for p in parsed_after if p.path not in states.changed] + parsed_changed_before,
         key=lambda p: p.path,
@@ -234,20 +237,6 @@ def _tree_key(config: Config, options: RunOptions, setup: Setup, inputs: list[In
     )
 
 
-def _store(
-    store: ResultStore,
-    config: Config,
-    options: RunOptions,
-    setup: Setup,
-    inputs: list[Input],
-    ctx: Context,
-    raw: list[Finding],
-) -> None:
-    reads: dict[str, str] = getattr(ctx.read_path, "seen", {})
-    result: dict[str, Any] = {"findings": [encode_finding(f) for f in raw]}
-    store.put(_tree_key(config, options, setup, inputs), dict(reads), result)
-
-
 def store_cross(
     store: ResultStore,
     config: Config,
@@ -257,9 +246,12 @@ def store_cross(
     ctx: Context,
     raw: list[Finding],
 ) -> None:
-    """Keep the findings of the rules that are not file-scoped, from a whole-tree run."""
+    """Keep a state's findings of the rules that are not file-scoped (from a whole-tree run
+    too), for the --pre-commit run that finds this state at HEAD."""
+    reads: dict[str, str] = getattr(ctx.read_path, "seen", {})
     cross = [f for f in raw if setup.pages[f.code].scope != "file"]
-    _store(store, config, options, setup, inputs, ctx, cross)
+    result: dict[str, Any] = {"findings": [encode_finding(f) for f in cross]}
+    store.put(_tree_key(config, options, setup, inputs), dict(reads), result)
 
 
 def _stored(
