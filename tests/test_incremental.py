@@ -4,6 +4,7 @@ its report must be the one checking both states in full gives."""
 from __future__ import annotations
 
 import datetime
+import json
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -79,6 +80,11 @@ def _schema_violation(root: Path) -> None:
     _edit(root / "software/soup-list.md", "version:", "version: [1, 2]\nold_version:")
 
 
+def _soup_version_changed(root: Path) -> None:
+    """The SOUP list no longer matches the SBOM: SC001, from a rule scoped by types."""
+    _edit(root / "software/soup-list.md", "| numpy | 2.1.3 |", "| numpy | 2.2.0 |")
+
+
 def _sbom_changed(root: Path) -> None:
     _edit(root / "software/cardiowatch-2.3.0.cdx.json", '"components"', '"components_renamed"')
 
@@ -92,6 +98,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "duplicate-id": _duplicate_id,
     "schema-violation": _schema_violation,
     "sbom-changed": _sbom_changed,
+    "soup-version-changed": _soup_version_changed,
 }
 
 
@@ -150,3 +157,23 @@ def test_the_state_at_head_stays_stored_through_many_commits_attempts(
         _git(repo, "add", "-A")
         _report(repo, incremental=True)
     assert len(checked_in_full) == 1
+
+
+def test_a_technical_file_in_a_subdirectory(tmp_path: Path) -> None:
+    """git reports paths from the repository's top; the root's own paths must match them."""
+    top = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, top / "tf", ignore=shutil.ignore_patterns(".techfile_cache"))
+    (top / "README.md").write_text("# product code lives here\n", encoding="utf-8")
+    _git(top, "init", "-q")
+    _git(top, "-c", "user.name=T", "-c", "user.email=t@example.org", "add", "-A")
+    _git(top, "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-qm", "start")
+    _schema_violation(top / "tf")
+    _renamed_item(top / "tf")
+    _git(top, "add", "-A")
+    full = _report(top / "tf", incremental=False)
+    report = _report(top / "tf", incremental=True)
+    assert report == full
+    found = {(f["code"], f["path"]) for f in json.loads(report)["findings"]}
+    assert ("FM004", "software/soup-list.md") in found
+    assert ("ID002", "security/threat-model.md") in found
+    assert not any(code in ("EV001", "RM001") for code, _ in found)  # there before the change

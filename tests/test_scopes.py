@@ -14,12 +14,14 @@ import pytest
 
 from techfile.config import load_config
 from techfile.engine import incremental
+from techfile.engine.incremental import CONTEXT_TYPES
 from techfile.engine.load import parse_inputs, read_inputs
 from techfile.engine.run import RunOptions, build_context, prepare
 from techfile.fixture_tree import materialise
 from techfile.intake.cache import ParseCache
 from techfile.intake.sources import WorkTree
 from techfile.model.finding import Finding
+from techfile.model.index import Index
 from techfile.resources import bundled
 from techfile.rules.base import registered
 from techfile.rules.pages import load_pages
@@ -56,6 +58,17 @@ def _compare_scopes(root: Path) -> list[str]:
             alone = set(spec.func(subject))
             if alone != whole.get(one.path, set()):
                 problems.append(f"{','.join(spec.codes)} differs on {one.path} as subject")
+    for spec in _specs("types"):
+        reads = {t for code in spec.codes for t in load_pages()[code].reads} | CONTEXT_TYPES
+        kept = [p for p in parsed if p.document is not None and p.document.type in reads]
+        narrow = dataclasses.replace(
+            ctx,
+            index=Index([p.document for p in kept if p.document is not None]),
+            parsed=kept,
+            _shared={},
+        )
+        if set(spec.func(narrow)) != set(spec.func(ctx)):
+            problems.append(f"{','.join(spec.codes)} reads more than the types it declares")
     for spec in _specs("file"):
         whole: dict[str, set[Finding]] = defaultdict(set)
         for finding in spec.func(ctx):
@@ -71,7 +84,9 @@ def _compare_scopes(root: Path) -> list[str]:
 
 
 def test_the_scopes_declared_are_known() -> None:
-    assert {p.scope for p in load_pages().values()} == {"file", "references", "tree"}
+    pages = load_pages().values()
+    assert {p.scope for p in pages} == {"file", "references", "types", "tree"}
+    assert all(bool(p.reads) == (p.scope == "types") for p in pages)
     assert _specs("references")
     assert "FM004" in FILE_SCOPED and "ID002" not in FILE_SCOPED
 

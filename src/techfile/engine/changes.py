@@ -37,12 +37,14 @@ def run_on_changes(config: Config, options: RunOptions, evaluate: Evaluate) -> R
     limit = config.max_file_size
     if options.pre_commit:
         base = "HEAD" if _has_commit(root, "HEAD") else None
-        changed = _names(git(root, "diff", "--cached", "--name-only", "--no-renames", "-z"))
+        changed = _names(
+            git(root, "diff", "--cached", "--name-only", "--relative", "--no-renames", "-z")
+        )
         now: Source = GitTree(root, limit, None)
     else:
         assert options.changed_since is not None
         base = _merge_base(root, options.changed_since)
-        changed = _names(git(root, "diff", "--name-only", "--no-renames", "-z", base))
+        changed = _names(git(root, "diff", "--name-only", "--relative", "--no-renames", "-z", base))
         changed |= _names(git(root, "ls-files", "--others", "--exclude-standard", "-z"))
         now = WorkTree(root, limit)
     if base and options.incremental:

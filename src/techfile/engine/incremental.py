@@ -21,6 +21,7 @@ states in full. tests/test_scopes.py holds each declaration to the whole-tree re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -86,12 +87,20 @@ def check_change(
         groups = groups.widened()  # ids moved: what cites them elsewhere can change too
     after_ctx = build_context(config, options, states.after, parsed_after, setup)
     store = ResultStore(config.root, options.use_cache and options.reuse_results)
-    cross_before = _stored(store, config, options, setup, inputs_before, states.before)
-    if cross_before is None:
+    stored = _stored(store, config, options, setup, inputs_before, states.before)
+    if stored is None:
         whole_before = _whole_context(config, options, setup, inputs_before, states.before)
         cross_before = _run(whole_before, groups.cross, setup.selected)
         store_cross(store, config, options, setup, inputs_before, whole_before, cross_before)
+        stored = cross_before, dict(getattr(whole_before.read_path, "seen", {}))
+    cross_before, opened = stored
     cross_after = _run(after_ctx, groups.tree, setup.selected)
+    unseen = _types_untouched(touched, states.changed - {i.path for i in inputs_after}, opened)
+    for spec in groups.types:
+        if unseen(spec, setup):
+            cross_after += [f for f in cross_before if f.code in spec.codes]
+        else:
+            cross_after += _run(after_ctx, [spec], setup.selected)
     if groups.references:
         cross_after += _carried(cross_before, groups.references, setup, states.changed)
         subjects = replace(after_ctx, subjects=frozenset(states.changed), _shared={})
@@ -114,18 +123,19 @@ class _Groups:
 
     file: list[RuleSpec]
     references: list[RuleSpec]
+    types: list[RuleSpec]
     tree: list[RuleSpec]
 
     @property
     def cross(self) -> list[RuleSpec]:
         """The rules whose findings the result store keeps for a state."""
-        return self.references + self.tree
+        return self.references + self.types + self.tree
 
     def widened(self) -> _Groups:
-        return _Groups(self.file, [], self.references + self.tree)
+        return _Groups(self.file, [], self.types, self.references + self.tree)
 
 
-SCOPES = ("file", "references", "tree")
+SCOPES = ("file", "references", "types", "tree")
 
 
 def _split(specs: list[RuleSpec], setup: Setup) -> _Groups:
@@ -135,7 +145,22 @@ def _split(specs: list[RuleSpec], setup: Setup) -> _Groups:
         if codes:
             widest = max((setup.pages[c].scope for c in codes), key=SCOPES.index)
             found[widest].append(spec)
-    return _Groups(found["file"], found["references"], found["tree"])
+    return _Groups(found["file"], found["references"], found["types"], found["tree"])
+
+
+def _types_untouched(
+    touched: list[ParsedFile], other_changes: set[str] | frozenset[str], opened: dict[str, str]
+) -> Callable[[RuleSpec, Setup], bool]:
+    """Whether a types-scoped rule can keep its findings from before: no changed document is
+    of a type it reads, and no other changed file is one the state before had opened."""
+    types = {p.document.type for p in touched if p.document is not None}
+    files_opened = any(path in opened for path in other_changes)
+
+    def untouched(spec: RuleSpec, setup: Setup) -> bool:
+        reads = {t for code in spec.codes for t in setup.pages[code].reads}
+        return not files_opened and not reads.intersection(types)
+
+    return untouched
 
 
 def _carried(
@@ -261,12 +286,14 @@ def _stored(
     setup: Setup,
     inputs: list[Input],
     source: Source,
-) -> list[Finding] | None:
-    stored = store.get(_tree_key(config, options, setup, inputs), source.read_path)
+) -> tuple[list[Finding], dict[str, str]] | None:
+    """A state's stored cross-file findings and the files its rules opened."""
+    key = _tree_key(config, options, setup, inputs)
+    stored = store.get(key, source.read_path)
     if stored is None:
         return None
     try:
-        return [decode_finding(f) for f in stored["findings"]]
+        return [decode_finding(f) for f in stored["findings"]], store.reads(key)
     except (KeyError, TypeError, ValueError, IndexError):
         return None
 

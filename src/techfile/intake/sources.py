@@ -123,7 +123,8 @@ class GitTree:
     def read_path(self, path: str) -> bytes | Diagnostic:
         """Any file of this state by root-relative path (an SBOM a document names); rules
         may ask for hundreds, so they come from one long-lived `git cat-file --batch`."""
-        spec = f":{path}" if self.treeish is None else f"{self.treeish}:{path}"
+        # `./`: relative to the root, which need not be the repository's top level
+        spec = f":./{path}" if self.treeish is None else f"{self.treeish}:./{path}"
         if self._reader is None:
             self._reader = _BatchReader(self.root)
         data = self._reader.read(spec)
@@ -143,7 +144,8 @@ class GitTree:
                     if stage == "0":  # skip conflicted entries (stages 1-3)
                         yield path.decode("utf-8", "surrogateescape"), mode, blob
             return
-        out = git(self.root, "ls-tree", "-r", "-z", "--full-tree", self.treeish)
+        # relative to the root, like ls-files: the technical file may be a subdirectory
+        out = git(self.root, "ls-tree", "-r", "-z", self.treeish)
         for record in out.split(b"\0"):
             if record:
                 meta, _, path = record.partition(b"\t")

@@ -37,7 +37,8 @@ class RulePage:
     yields_to: dict[str, str]
     profiles: tuple[str, ...]  # empty: every profile; else only these
     requires: tuple[str, ...]  # "git-history": the rule reads commits
-    scope: str  # "file": findings in a file depend on that file alone; "tree": on anything
+    scope: str  # file | references | types | tree: what its findings depend on (incremental.py)
+    reads: tuple[str, ...]  # scope types: the document types the rule looks at
     body: str
     filename: str
     sections: dict[str, str] = field(default_factory=dict)
@@ -111,6 +112,7 @@ def _read_page(filename: str, text: str) -> RulePage:
         profiles=tuple(meta.get("profiles") or ()),
         requires=tuple(meta.get("requires") or ()),
         scope=str(meta.get("scope", "tree")),
+        reads=tuple(meta.get("reads") or ()),
         body=body.strip(),
         filename=filename,
         sections=sections,
