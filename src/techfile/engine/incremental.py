@@ -10,6 +10,9 @@ a change causes anywhere (see changes.py). Each rule page declares its scope:
   headings, type, status) of what it cites. When the change moves no identity, the rule runs
   with the changed documents as its subjects, and its other findings carry over from before;
   otherwise it is treated as `tree`.
+- `types`: the findings depend only on the documents of the types the page `reads` (and the
+  context documents and the files they name). When no changed document is of those types and
+  no other changed file is one the state before opened, the findings carry over.
 - `tree` (the default): the rule runs on the whole technical file after the change.
 
 The findings of the non-file rules before the change come from the result store when that
