@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -394,3 +395,42 @@ def test_require_standards_can_be_switched_off(tree: Tree, techfile: Run) -> Non
     assert codes(check(tree, techfile, files, "", "--select", "EV005")) == ["EV005"]
     config = "[rules.EV005]\nrequire-standards = false\n"
     assert codes(check(tree, techfile, files, config, "--select", "EV005")) == []
+
+
+ANNEX_II_AFTER_ANNEX_I = """---
+id: GSPR-001
+type: gspr-checklist
+title: GSPR checklist
+status: approved
+---
+
+# GSPR checklist
+
+| No. | Requirement | Applicable | Rationale | Applicable standard | Evidence of conformity |
+|---|---|---|---|---|---|
+| 23.4 | Instructions for use | | | | |
+| (a) | Particulars of 23.2 | Yes | | IEC 62304:2006 | |
+| (b) | Intended purpose | Yes | | IEC 62304:2006 | |
+
+## Annex II 1.1 Device description
+
+| No. | Requirement | Applicable | Rationale | Applicable standard | Evidence of conformity |
+|---|---|---|---|---|---|
+| (a) | Product or trade name | Yes | | | |
+| (b) | Basic UDI-DI | Yes | | | |
+
+## Annex II 1.2 Previous generations
+
+| No. | Requirement | Applicable | Rationale | Applicable standard | Evidence of conformity |
+|---|---|---|---|---|---|
+| (a) | Overview of previous generations | Yes | | | |
+"""
+
+
+def test_lettered_rows_after_a_heading_continue_no_row_above(tree, techfile) -> None:
+    """OpenRegulatory's MDR checklist follows Annex I with Annex II sections numbered (a),
+    (b), ...: they are neither 23.4(a) again (ID001, EV005) nor ids of their own."""
+    root = tree({"gspr.md": ANNEX_II_AFTER_ANNEX_I})
+    result = techfile("check", "--select", "ID001,EV005", "--format", "json", cwd=root)
+    findings = json.loads(result.out)["findings"]
+    assert [(f["code"], f["line"]) for f in findings] == [("EV005", 13), ("EV005", 14)]

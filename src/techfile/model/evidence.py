@@ -172,7 +172,12 @@ def document_rows(document: Document, registry: ClauseRegistry) -> list[Row]:
     found: list[Row] = []
     above: ClauseRef | None = None  # the last numbered row, for `(a)` rows under it
     last: Row | None = None  # the last row read, for unnumbered indent rows under it
+    table = 0
     for item in document.items.get("rows", []):
+        if item.table != table:
+            if _heading_between(document, table, item.table):
+                above = last = None  # a new section: its `(a)` rows continue nothing above
+            table = item.table
         text = clause_text(item.get(field))
         if text is None or is_blank(text):
             if last is not None and _answers(item, field):
@@ -203,6 +208,17 @@ def document_rows(document: Document, registry: ClauseRegistry) -> list[Row]:
         last = Row(document, item, field, parsed, registry.lookup(parsed), False)
         found.append(last)
     return found
+
+
+def is_lettered(text: str) -> bool:
+    """A checklist row numbered only by a letter, `(a)` or `b)`."""
+    return _CONTINUATION.match(text.strip()) is not None
+
+
+def _heading_between(document: Document, first: int, second: int) -> bool:
+    """A heading between two tables of a checklist (OpenRegulatory's MDR checklist follows
+    Annex I with Annex II sections whose own rows are lettered (a), (b), ...)."""
+    return bool(first) and any(first < line < second for _level, _text, line in document.headings)
 
 
 def _answers(item: Item, field: str) -> bool:

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator
 
 from techfile.model.document import Document, Item
-from techfile.model.evidence import ROW_TYPES, document_rows
+from techfile.model.evidence import ROW_TYPES, document_rows, is_lettered
 from techfile.model.finding import Finding, Location
 from techfile.rules.base import Context, rule
 
@@ -42,8 +42,8 @@ def _duplicate_items(ctx: Context, document: Document) -> Iterator[Finding]:
     )
     for item in document.all_items():
         item_id = qualified.get(id(item), item.id)
-        if item_id is None:
-            continue
+        if item_id is None or (qualified and is_lettered(item_id)):
+            continue  # a bare `(a)` row that continues no numbered row is no id of its own
         first = seen.setdefault((item.list_name, item_id), item)
         if first is item:
             continue
