@@ -93,7 +93,7 @@ def test_registry_files_validate_and_list_clauses_explicitly() -> None:
 def test_no_rule_module_holds_a_clause_list() -> None:
     """Clause numbers come from the registry data, never from rule code."""
     clause_like = re.compile(r"""["'](?:\d+\.\d+(?:\.\d+)*|\d+\.\d+\([a-z]+\))["']""")
-    for path in sorted((ROOT / "src" / "techfile" / "rules").glob("*.py")):
+    for path in sorted((ROOT / "src" / "techfile" / "rules").rglob("*.py")):
         assert not clause_like.search(path.read_text(encoding="utf-8")), path.name
 
 

@@ -13,7 +13,10 @@ from techfile.model.clauses import clause_registry
 from techfile.model.registry import type_registry
 from techfile.model.schemas import validator
 from techfile.resources import bundled
-from techfile.rules.lifecycle import _add_months, _has_phrase, _version_key, lifecycle_data
+from techfile.rules.lifecycle import lifecycle_data
+from techfile.rules.lifecycle.common import _has_phrase
+from techfile.rules.lifecycle.sdl004_threat_model_review_overdue import _add_months
+from techfile.rules.lifecycle.sdl005_security_test_not_on_product_version import _version_key
 from techfile.rules.pages import load_pages
 
 Tree = Callable[..., Path]

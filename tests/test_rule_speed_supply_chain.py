@@ -11,7 +11,7 @@ from typing import Any
 
 from techfile.model import sbom as sb
 from techfile.model.document import Item
-from techfile.rules.supply_chain import (
+from techfile.rules.supply_chain.matching import (
     Identity,
     PackageIndex,
     _component_key,

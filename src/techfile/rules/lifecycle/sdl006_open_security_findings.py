@@ -1,0 +1,41 @@
+"""SDL006 open-security-findings: a finding of a security test is still open, and no decision
+about it is recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from techfile.model.finding import Finding
+from techfile.rules.base import Context, rule
+from techfile.rules.lifecycle.common import (
+    _device_test_reports,
+    _item_name,
+    _page_clauses_text,
+    _text,
+)
+
+
+@rule("SDL006")
+def open_security_findings(ctx: Context) -> Iterator[Finding]:
+    clause = ctx.page_clause("SDL006")
+    both = _page_clauses_text(ctx, "SDL006")
+    for document in _device_test_reports(ctx):
+        for item in document.items.get("findings", []):
+            status = item.get("status")
+            if not (isinstance(status, str) and status.strip().casefold() == "open"):
+                continue
+            if _text(item.get("disposition")):
+                continue
+            severity = _text(item.get("severity"))
+            rated = f", severity {severity}" if severity else ""
+            yield ctx.finding(
+                "SDL006",
+                f"security finding {_item_name(item, 'title', 'description')} of "
+                f"{document.label()} is open{rated}, with no disposition; a notified body will "
+                f"ask how it was resolved or why it was accepted before release ({both}). Fix "
+                "and close it, or record the decision and its rationale in `disposition`",
+                item.location_of("status"),
+                clause=clause,
+                key=(item.id or "",),
+            )

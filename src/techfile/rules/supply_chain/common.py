@@ -1,0 +1,68 @@
+"""Small helpers the SC rules share: the references their findings cite (from
+data/supply-chain.yaml), the text and dates in front-matter values, and the placeholders
+that count as nothing filled in."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from typing import Any
+
+from techfile.model.registry import load_data
+from techfile.rules.base import Context
+
+PLACEHOLDERS = frozenset(
+    {"", "-", "\u2013", "\u2014", "n/a", "na", "tbd", "tbc", "todo", "unknown", "?", "none", "..."}
+)
+EXAMPLES = 3  # components named in a message before "…"
+
+
+# ------------------------------------------------------------------------------ references
+
+
+@functools.cache
+def _references() -> dict[str, str]:
+    data = load_data("supply-chain.yaml")
+    return {str(k): str(v) for k, v in data["references"].items()}
+
+
+def _ref(ctx: Context, topic: str) -> str:
+    """A reference for a finding's clause: `IEC 62304:2006+AMD1:2015 8.1.2`, or the text."""
+    text = _references()[topic]
+    parsed = ctx.clauses.parse(text)
+    if parsed is not None and parsed.family is not None and ctx.clauses.lookup(parsed):
+        return ctx.clauses.display(parsed)
+    return text
+
+
+# ------------------------------------------------------------------------------ values
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _filled(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(_filled(v) for v in value)
+    if isinstance(value, dict):
+        return any(_filled(v) for v in value.values())
+    text = _text(value)
+    return text is not None and text.casefold() not in PLACEHOLDERS
+
+
+def _as_date(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
