@@ -308,7 +308,7 @@ class _FileParser:
             self.diagnostics.append(
                 Diagnostic(
                     "FM004",
-                    _schema_message(error, _where(path, document)),
+                    schema_message(error, _where(path, document)),
                     line,
                     key=(dotted(path) or "(document)", error.validator),
                 )
@@ -421,7 +421,8 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _schema_message(error: Any, where: str) -> str:
+def schema_message(error: Any, where: str) -> str:
+    """A jsonschema error as a reader says it: `severity` of R-1 should be ..."""
     kind = error.validator
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message

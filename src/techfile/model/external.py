@@ -15,8 +15,8 @@ from typing import Any
 from techfile.intake.diagnostics import Diagnostic
 from techfile.intake.discover import matches
 from techfile.intake.markdown import Table
-from techfile.intake.parse import ParsedFile, ParseSettings
-from techfile.intake.values import NodeTyper
+from techfile.intake.parse import ParsedFile, ParseSettings, schema_message
+from techfile.intake.values import NodeTyper, dotted
 from techfile.intake.yamltree import TreeError, build_tree
 from techfile.model.document import Document, Item
 from techfile.model.items import (
@@ -28,7 +28,7 @@ from techfile.model.items import (
     table_items,
 )
 from techfile.model.registry import column_aliases
-from techfile.model.schemas import property_schema
+from techfile.model.schemas import is_valid, property_schema, validator
 
 Reader = Callable[[str], "bytes | Diagnostic"]
 
@@ -131,10 +131,13 @@ def _attach_csv(
         given = {n for n, items in document.items.items() if items}
         bound, _ = bind_tables((table,), [], list(lists.values()), columns, given)
     for binding in bound:
-        items = table_items(
-            binding, lists[binding.list_name], columns, settings.values, document.id, path
+        items = list(
+            table_items(
+                binding, lists[binding.list_name], columns, settings.values, document.id, path
+            )
         )
         document.items.setdefault(binding.list_name, []).extend(items)
+        _check_items(file, document, binding.list_name, items, line)
 
 
 def _attach_data(
@@ -209,6 +212,41 @@ def _attach_data(
     for item in items:
         item.source = "data-file"
     document.items.setdefault(item_list.name, []).extend(items)
+    _check_items(file, document, item_list.name, items, 0)
+
+
+def _check_items(
+    file: ParsedFile, document: Document, list_name: str, items: list[Item], line: int
+) -> None:
+    """FM004 for items from a data file, as for rows of a Markdown table: each violation
+    names the file and row; it is reported where the document pulls the file in (`line`,
+    0 for [[items-from]])."""
+    schema_id = f"types/{document.type}.schema.json"
+    instance: dict[str, Any] = {**document.meta, "id": document.id, "type": document.type}
+    # a null in a data file (`controls: null`) says what an empty table cell says
+    instance[list_name] = [
+        {k: v for k, v in item.fields.items() if v is not None} for item in items
+    ]
+    if not items or is_valid(schema_id, instance):
+        return
+    for error in validator(schema_id).iter_errors(instance):
+        path = tuple(error.absolute_path)
+        if len(path) < 2 or path[0] != list_name or not isinstance(path[1], int):
+            continue  # the document's own front-matter: reported when it was parsed
+        if error.validator == "required" and "'id'" in error.message:
+            continue  # rdm numbers its data-file risks by position when it renders them
+        item = items[path[1]]
+        field = dotted(path[2:])
+        where = f"`{field}` of {item.id or 'the row'}" if field else item.id or "the row"
+        row = item.lines.get(str(path[2]), item.line) if len(path) > 2 else item.line
+        file.diagnostics.append(
+            Diagnostic(
+                "FM004",
+                f"{item.path} line {row}: {schema_message(error, where)} ({list_name})",
+                line,
+                key=(item.path, item.id or str(row), field or "(row)", error.validator),
+            )
+        )
 
 
 def _problem(message: str, line: int) -> Diagnostic:
