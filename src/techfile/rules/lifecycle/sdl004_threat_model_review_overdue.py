@@ -7,23 +7,10 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections.abc import Iterator
-from typing import Any
 
 from techfile.model.finding import Finding
+from techfile.model.register import parse_date
 from techfile.rules.base import Context, rule
-
-
-def _date(value: Any) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:
@@ -50,7 +37,7 @@ def threat_model_review_overdue(ctx: Context) -> Iterator[Finding]:
             if not isinstance(entries, list):
                 continue
             for index, entry in enumerate(entries):
-                day = _date(entry.get("date")) if isinstance(entry, dict) else None
+                day = parse_date(entry.get("date")) if isinstance(entry, dict) else None
                 if day is not None:
                     dated.append((day, (key, index, "date")))
         if not dated:
