@@ -51,17 +51,15 @@ def run_on_changes(config: Config, options: RunOptions, evaluate: Evaluate) -> R
         states = States(GitTree(root, limit, base), now, frozenset(changed))
         both = check_change(config, whole, states)
         if both is not None:
-            return _caused(both[0], both[1], changed)
+            return _caused(_fingerprints(both[0]), both[1], changed)
     # the state before first, so only its fingerprints, not its index, live on beside the other
     before = _fingerprints(evaluate(config, whole, GitTree(root, limit, base))) if base else set()
-    after = evaluate(config, whole, now)
+    return _caused(before, evaluate(config, whole, now), changed)
+
+
+def _caused(before: set[str], after: RunResult, changed: set[str]) -> RunResult:
+    """The findings after the change that sit in changed files or are new anywhere."""
     kept = [f for f in after.findings if f.location.path in changed or f.fingerprint not in before]
-    return replace(after, findings=kept)
-
-
-def _caused(before: RunResult, after: RunResult, changed: set[str]) -> RunResult:
-    known = _fingerprints(before)
-    kept = [f for f in after.findings if f.location.path in changed or f.fingerprint not in known]
     return replace(after, findings=kept)
 
 

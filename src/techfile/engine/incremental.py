@@ -24,7 +24,6 @@ states in full. tests/test_scopes.py holds each declaration to the whole-tree re
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -53,18 +52,12 @@ class States:
     changed: frozenset[str]  # paths git reports as changed (any file)
 
 
-@dataclass
-class _Side:
-    ctx: Context
-    raw: list[Finding]
-
-
 def check_change(
     config: Config, options: RunOptions, states: States
 ) -> tuple[RunResult, RunResult] | None:
     """The results before and after the change (each complete where it can differ), or None
     when the change needs both states checked in full."""
-    from techfile.engine.run import build_context, prepare
+    from techfile.engine.run import build_context, conclude, prepare
 
     if config.get("items-from"):
         return None
@@ -93,21 +86,23 @@ def check_change(
     stored = _stored(store, config, options, setup, inputs_before, states.before)
     if stored is None:
         whole_before = _whole_context(config, options, setup, inputs_before, states.before)
-        cross_before = _run(whole_before, groups.cross, setup.selected)
+        cross_before = run_specs(whole_before, groups.cross, setup.selected)
         store_cross(store, config, options, setup, inputs_before, whole_before, cross_before)
         stored = cross_before, dict(getattr(whole_before.read_path, "seen", {}))
     cross_before, opened = stored
-    cross_after = _run(after_ctx, groups.tree, setup.selected)
-    unseen = _types_untouched(touched, states.changed - {i.path for i in inputs_after}, opened)
+    cross_after = run_specs(after_ctx, groups.tree, setup.selected)
+    touched_types = {p.document.type for p in touched if p.document is not None}
+    other_changes = states.changed - {i.path for i in inputs_after}
+    files_opened = any(path in opened for path in other_changes)
     for spec in groups.types:
-        if unseen(spec, setup):
+        if not files_opened and not _reads(spec, setup).intersection(touched_types):
             cross_after += [f for f in cross_before if f.code in spec.codes]
         else:
-            cross_after += _run(after_ctx, [spec], setup.selected)
+            cross_after += run_specs(after_ctx, [spec], setup.selected)
     if groups.references:
         cross_after += _carried(cross_before, groups.references, setup, states.changed)
         subjects = replace(after_ctx, subjects=frozenset(states.changed), _shared={})
-        cross_after += _run(subjects, groups.references, setup.selected)
+        cross_after += run_specs(subjects, groups.references, setup.selected)
     store_cross(store, config, options, setup, inputs_after, after_ctx, cross_after)
     before_parsed = sorted(
         [p for p in parsed_after if p.path not in states.changed] + parsed_changed_before,
@@ -116,8 +111,8 @@ def check_change(
     before_ctx = replace(after_ctx, parsed=before_parsed, _shared={})
     file_after = _run_on(after_ctx, touched_after, groups.file, setup)
     file_before = _run_on(after_ctx, parsed_changed_before, groups.file, setup)
-    before = _concluded(_Side(before_ctx, cross_before + file_before), options, setup)
-    return before, _concluded(_Side(after_ctx, cross_after + file_after), options, setup)
+    before = conclude(before_ctx, cross_before + file_before, options, setup)
+    return before, conclude(after_ctx, cross_after + file_after, options, setup)
 
 
 @dataclass(frozen=True)
@@ -151,19 +146,9 @@ def _split(specs: list[RuleSpec], setup: Setup) -> _Groups:
     return _Groups(found["file"], found["references"], found["types"], found["tree"])
 
 
-def _types_untouched(
-    touched: list[ParsedFile], other_changes: set[str] | frozenset[str], opened: dict[str, str]
-) -> Callable[[RuleSpec, Setup], bool]:
-    """Whether a types-scoped rule can keep its findings from before: no changed document is
-    of a type it reads, and no other changed file is one the state before had opened."""
-    types = {p.document.type for p in touched if p.document is not None}
-    files_opened = any(path in opened for path in other_changes)
-
-    def untouched(spec: RuleSpec, setup: Setup) -> bool:
-        reads = {t for code in spec.codes for t in setup.pages[code].reads}
-        return not files_opened and not reads.intersection(types)
-
-    return untouched
+def _reads(spec: RuleSpec, setup: Setup) -> set[str]:
+    """The document types a types-scoped rule looks at (its pages' `reads`)."""
+    return {t for code in spec.codes for t in setup.pages[code].reads}
 
 
 def _carried(
@@ -218,7 +203,8 @@ def _context_document(parsed: ParsedFile) -> bool:
     return parsed.document is not None and parsed.document.type in CONTEXT_TYPES
 
 
-def _run(ctx: Context, specs: list[RuleSpec], selected: set[str]) -> list[Finding]:
+def run_specs(ctx: Context, specs: list[RuleSpec], selected: set[str]) -> list[Finding]:
+    """The raw findings of these rules' selected codes."""
     raw: list[Finding] = []
     for spec in specs:
         raw.extend(f for f in spec.func(ctx) if f.code in selected)
@@ -237,13 +223,7 @@ def _run_on(
     if any(setup.pages[c].requires for spec in specs for c in spec.codes):
         whole.history()  # read once; the narrow context below shares it
     narrow = replace(whole, index=Index(documents), parsed=list(files), _shared={})
-    return [f for f in _run(narrow, specs, setup.selected) if f.location.path in paths]
-
-
-def _concluded(side: _Side, options: RunOptions, setup: Setup) -> RunResult:
-    from techfile.engine.run import conclude
-
-    return conclude(side.ctx, side.raw, options, setup)
+    return [f for f in run_specs(narrow, specs, setup.selected) if f.location.path in paths]
 
 
 def _tree_key(config: Config, options: RunOptions, setup: Setup, inputs: list[Input]) -> str:
@@ -278,7 +258,7 @@ def store_cross(
     too), for the --pre-commit run that finds this state at HEAD."""
     reads: dict[str, str] = getattr(ctx.read_path, "seen", {})
     cross = [f for f in raw if setup.pages[f.code].scope != "file"]
-    result: dict[str, Any] = {"findings": [encode_finding(f) for f in cross]}
+    result: dict[str, Any] = {"findings": [encode_finding(f) for f in cross], "opened": reads}
     store.put(_tree_key(config, options, setup, inputs), dict(reads), result)
 
 
@@ -291,13 +271,12 @@ def _stored(
     source: Source,
 ) -> tuple[list[Finding], dict[str, str]] | None:
     """A state's stored cross-file findings and the files its rules opened."""
-    key = _tree_key(config, options, setup, inputs)
-    stored = store.get(key, source.read_path)
+    stored = store.get(_tree_key(config, options, setup, inputs), source.read_path)
     if stored is None:
         return None
     try:
-        return [decode_finding(f) for f in stored["findings"]], store.reads(key)
-    except (KeyError, TypeError, ValueError, IndexError):
+        return [decode_finding(f) for f in stored["findings"]], dict(stored["opened"])
+    except (KeyError, TypeError, ValueError, IndexError):  # a foreign entry: not trusted
         return None
 
 

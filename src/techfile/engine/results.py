@@ -74,12 +74,6 @@ class ResultStore:
             self.put(key, entry["reads"], result)  # recently used: kept longest
         return result
 
-    def reads(self, key: str) -> dict[str, str]:
-        """The files (path -> content key) the rules of a stored entry opened."""
-        entry = self._entries().get(key)
-        found = entry.get("reads") if isinstance(entry, dict) else None
-        return dict(found) if isinstance(found, dict) else {}
-
     def put(self, key: str, reads: dict[str, str], result: dict[str, Any]) -> None:
         if not self.enabled:
             return

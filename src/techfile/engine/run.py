@@ -217,11 +217,8 @@ def build_context(
 
 def run_rules(ctx: Context, selected: set[str]) -> list[Finding]:
     """The raw findings of the selected rules, before ownership and suppression."""
-    raw: list[Finding] = []
-    for spec in registered():
-        if selected.intersection(spec.codes):
-            raw.extend(f for f in spec.func(ctx) if f.code in selected)
-    return raw
+    specs = [spec for spec in registered() if selected.intersection(spec.codes)]
+    return incremental.run_specs(ctx, specs, selected)
 
 
 def settle_suppressions(raw: list[Finding], ctx: Context, selected: set[str]) -> suppress.Outcome:
