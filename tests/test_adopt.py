@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from conftest import NO_CORPUS, REALWORLD
 from techfile import adopt as ad
-from techfile.config import load_config
+from techfile.intake.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "realworld"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from techfile.model.clauses import MDR_FAMILY, clause_registry
+from techfile.data.clauses import MDR_FAMILY, clause_registry
 
 CASES = [
     ("EN IEC 81001-5-1:2022 7.2", "iec-81001-5-1", "7.2"),

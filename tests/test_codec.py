@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from techfile.config import load_config
-from techfile.engine.run import parse_settings
+from techfile.data.resources import bundled
 from techfile.intake import codec
+from techfile.intake.config import load_config, parse_settings
 from techfile.intake.parse import parse_bytes
-from techfile.resources import bundled
 
 FILES = sorted(
     [*bundled("fixtures").rglob("*.md"), *(bundled("examples") / "connected-samd").rglob("*.md")]

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from techfile.model.clauses import clause_registry
-from techfile.model.registry import type_registry
-from techfile.model.schemas import load_all, validator
-from techfile.resources import bundled
-from techfile.rules.base import registered
-from techfile.rules.pages import load_pages
+from techfile.data.clauses import clause_registry
+from techfile.data.pages import load_pages
+from techfile.data.registry import type_registry
+from techfile.data.resources import bundled
+from techfile.data.schemas import load_all, validator
+from techfile.rules.registry import registered
 
 ENGINE_CODES = {"SUP001", "SUP002", "SUP003", "SUP004"}  # reported by engine/suppress.py
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,6 +98,6 @@ def test_no_rule_module_holds_a_clause_list() -> None:
 
 
 def test_rule_catalogue_in_docs_is_generated_from_the_pages() -> None:
-    from techfile.rules.pages import rules_markdown
+    from techfile.data.pages import rules_markdown
 
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown(load_pages())

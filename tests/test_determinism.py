@@ -13,7 +13,7 @@ import pytest
 
 from conftest import snapshot
 from techfile.cli import FORMAT_NAMES
-from techfile.resources import bundled
+from techfile.data.resources import bundled
 
 
 def _run(root: Path, *args: str, seed: str) -> subprocess.CompletedProcess[bytes]:

@@ -393,8 +393,9 @@ def test_dc005_register_and_odd_values(tree: Tree, techfile: Run) -> None:
 def test_register_helper_falls_back_to_front_matter(
     tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from techfile.config import load_config
-    from techfile.engine.run import RunOptions, evaluate
+    from techfile.engine.pipeline import RunOptions
+    from techfile.engine.run import evaluate
+    from techfile.intake.config import load_config
     from techfile.intake.sources import WorkTree
 
     files = {
@@ -417,10 +418,10 @@ def test_register_helper_falls_back_to_front_matter(
         captured["ctx"] = ctx
         return []
 
-    from techfile.engine import run
+    from techfile.engine import pipeline
     from techfile.rules.base import RuleSpec
 
-    monkeypatch.setattr(run, "registered", lambda: [RuleSpec(("DC001",), spy)])
+    monkeypatch.setattr(pipeline, "registered", lambda: [RuleSpec(("DC001",), spy)])
     evaluate(config, RunOptions(select=("DC001",)), WorkTree(root, 10_000_000))
     ctx = captured["ctx"]
     a, b = ctx.index.document("A"), ctx.index.document("B")

@@ -12,11 +12,11 @@ import pytest
 import yaml
 
 from conftest import CliResult
-from techfile.model.clauses import MDR_FAMILY, clause_registry
-from techfile.model.schemas import validator
-from techfile.resources import bundled
+from techfile.data.clauses import MDR_FAMILY, clause_registry
+from techfile.data.pages import load_pages
+from techfile.data.resources import bundled
+from techfile.data.schemas import validator
 from techfile.rules.evidence import required_rows
-from techfile.rules.pages import load_pages
 
 Tree = Callable[..., Path]
 Run = Callable[..., CliResult]

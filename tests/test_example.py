@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from techfile.cli import main
-from techfile.resources import bundled
+from techfile.data.resources import bundled
 
 T06_RISK_ROW = (
     "| R-15 | ECG recording modified in transit by an attacker | Manipulated recording is "

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from techfile.cli import main
+from techfile.data.resources import bundled
 from techfile.fixture_tree import materialise
-from techfile.resources import bundled
 
 CASES = sorted(p.parent for p in bundled("fixtures").glob("*/*/expected.txt"))
 

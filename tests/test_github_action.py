@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from techfile.resources import bundled
+from techfile.data.resources import bundled
 
 ROOT = Path(__file__).resolve().parent.parent
 

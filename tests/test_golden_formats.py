@@ -12,7 +12,7 @@ import pytest
 
 from techfile import __version__
 from techfile.cli import FORMAT_NAMES, main
-from techfile.model.schemas import validator
+from techfile.data.schemas import validator
 
 GOLDEN = Path(__file__).parent / "golden"
 SELECT = "FM,ID,EV001,RM001,RM002,SUP"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from techfile.model.history import HistoryUnavailable, read_history
+from techfile.intake.history import HistoryUnavailable, read_history
 
 ENV = {
     "GIT_AUTHOR_NAME": "t",

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from techfile.config import load_config
+from techfile.data.resources import bundled
 from techfile.engine import changes, incremental
-from techfile.engine.run import RunOptions, run
+from techfile.engine.pipeline import RunOptions
+from techfile.engine.run import run
 from techfile.formatters import FORMATTERS
-from techfile.resources import bundled
+from techfile.intake.config import load_config
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 

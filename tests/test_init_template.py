@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from conftest import CliResult, snapshot
-from techfile.model.registry import type_registry
-from techfile.model.schemas import flattened, known_keys
+from techfile.data.registry import type_registry
+from techfile.data.schemas import flattened, known_keys
 from techfile.scaffold import starter_files
 
 Run = Callable[..., CliResult]

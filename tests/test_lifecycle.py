@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 import yaml
 
-from techfile.model.clauses import clause_registry
-from techfile.model.registry import type_registry
-from techfile.model.schemas import validator
-from techfile.resources import bundled
+from techfile.data.clauses import clause_registry
+from techfile.data.pages import load_pages
+from techfile.data.registry import type_registry
+from techfile.data.resources import bundled
+from techfile.data.schemas import validator
 from techfile.rules.lifecycle import lifecycle_data
 from techfile.rules.lifecycle.common import _has_phrase
 from techfile.rules.lifecycle.sdl004_threat_model_review_overdue import _add_months
 from techfile.rules.lifecycle.sdl005_security_test_not_on_product_version import _version_key
-from techfile.rules.pages import load_pages
 
 Tree = Callable[..., Path]
 Run = Callable[..., Any]

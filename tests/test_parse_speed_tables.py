@@ -18,12 +18,12 @@ from techfile.intake.markdown import (
     _STANDALONE_DIRECTIVE,
     CELL_SPACE,
     Body,
-    Table,
     _csv_table_file,
     _cut_long_tables,
     parse_body,
     template_row,
 )
+from techfile.model.table import Table
 
 
 @functools.cache

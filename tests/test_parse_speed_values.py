@@ -6,11 +6,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from techfile.data.registry import type_registry, value_aliases
+from techfile.data.schemas import property_schema
+from techfile.intake.items import lists_of
 from techfile.intake.values import cell_typer, type_cell
 from techfile.intake.yamltree import _plain_tag
-from techfile.model.items import lists_of
-from techfile.model.registry import type_registry, value_aliases
-from techfile.model.schemas import property_schema
 
 CELLS = st.sampled_from(
     [

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from techfile.cli import main
+from techfile.data.registry import type_registry
+from techfile.data.schemas import flattened, json_types, validator
 from techfile.intake.parse import ParseSettings, parse_bytes
-from techfile.model.registry import type_registry
-from techfile.model.schemas import flattened, json_types, validator
 
 PREFIXES = [b"", b"---\n", b"---\nid: X\ntype: risk-analysis\n", b"\xef\xbb\xbf---\n"]
 
@@ -111,7 +111,7 @@ def _anything() -> st.SearchStrategy[Any]:
 @given(data=st.data(), type_name=st.sampled_from(ALL_TYPES))
 def test_fast_check_agrees_with_jsonschema(data: Any, type_name: str) -> None:
     """The compiled check decides valid or not exactly as jsonschema does."""
-    from techfile.model.schemas import is_valid
+    from techfile.data.schemas import is_valid
 
     schema_id = f"types/{type_name}.schema.json"
     schema = flattened(schema_id)

@@ -18,18 +18,19 @@ import pytest
 
 from conftest import NO_CORPUS, REALWORLD
 from techfile.cli import main
-from techfile.config import Config, load_config, with_preset
+from techfile.data.registry import column_aliases, value_aliases
+from techfile.data.resources import bundled
 from techfile.engine.load import load_files
-from techfile.engine.run import check_type_names, parse_settings
+from techfile.engine.pipeline import check_type_names
 from techfile.intake.cache import ParseCache
+from techfile.intake.config import load_config, parse_settings, with_preset
+from techfile.intake.external import attach_external
+from techfile.intake.items import header_fields
 from techfile.intake.parse import ParseSettings, parse_bytes
 from techfile.intake.sources import WorkTree
+from techfile.model.config import Config
 from techfile.model.document import Document
-from techfile.model.external import attach_external
-from techfile.model.items import header_fields
 from techfile.model.plan import read_plan
-from techfile.model.registry import column_aliases, value_aliases
-from techfile.resources import bundled
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "realworld"

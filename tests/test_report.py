@@ -14,11 +14,11 @@ import pytest
 import yaml
 
 from techfile.cli import main, resolve_config
-from techfile.engine.run import RunOptions
-from techfile.model.clauses import clause_registry
+from techfile.data.clauses import clause_registry
+from techfile.data.resources import bundled
+from techfile.engine.pipeline import RunOptions
 from techfile.report import html, markdown
 from techfile.report.data import ReportData, clause_key, gather, input_hash
-from techfile.resources import bundled
 from techfile.rules.lifecycle import lifecycle_data
 
 VOID = {"meta", "br", "col", "link", "img", "input", "hr", "wbr", "source", "area", "base"}

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from techfile.cli import main
+from techfile.data.registry import value_aliases
 from techfile.intake.markdown import parse_body
 from techfile.model.document import Document
 from techfile.model.plan import (
@@ -20,7 +21,6 @@ from techfile.model.plan import (
     stated_acceptability,
     verdict,
 )
-from techfile.model.registry import value_aliases
 
 REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "eval" / "realworld"
 ALIASES = value_aliases((("Sehr gering", "P1"), ("Hoch", "S3")))

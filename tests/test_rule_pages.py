@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from techfile.cli import main
-from techfile.rules.pages import RulePage, load_pages
+from techfile.data.pages import RulePage, load_pages
 
 PAGES = sorted(load_pages().values(), key=lambda p: p.code)
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from techfile.data.resources import bundled
 from techfile.model import sbom as sb
-from techfile.resources import bundled
 
 Checks = tuple[Any, Callable[[Any], bool]]
 

@@ -12,19 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from techfile.config import load_config
+from techfile.data.pages import load_pages
+from techfile.data.resources import bundled
 from techfile.engine import incremental
 from techfile.engine.incremental import CONTEXT_TYPES
 from techfile.engine.load import parse_inputs, read_inputs
-from techfile.engine.run import RunOptions, build_context, prepare
+from techfile.engine.pipeline import RunOptions, build_context, prepare
 from techfile.fixture_tree import materialise
 from techfile.intake.cache import ParseCache
+from techfile.intake.config import load_config
 from techfile.intake.sources import WorkTree
 from techfile.model.finding import Finding
 from techfile.model.index import Index
-from techfile.resources import bundled
-from techfile.rules.base import registered
-from techfile.rules.pages import load_pages
+from techfile.rules.registry import registered
 
 CASES = sorted(p.parent for p in bundled("fixtures").glob("*/*/expected.txt"))
 EXAMPLE = bundled("examples") / "connected-samd"

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import CliResult
 from techfile import __version__
-from techfile.resources import bundled
-from techfile.rules.pages import load_pages
+from techfile.data.pages import load_pages
+from techfile.data.resources import bundled
 
 Run = Callable[..., CliResult]
 IGNORE = shutil.ignore_patterns(".techfile_cache")

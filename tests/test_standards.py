@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from conftest import CliResult
-from techfile.model.schemas import validator
+from techfile.data.resources import bundled
+from techfile.data.schemas import validator
 from techfile.model.standards import standards_table
-from techfile.resources import bundled
 
 Tree = Callable[..., Path]
 Run = Callable[..., CliResult]

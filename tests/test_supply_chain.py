@@ -11,10 +11,10 @@ import yaml
 
 from conftest import REALWORLD
 from techfile.cli import main
+from techfile.data.clauses import clause_registry
+from techfile.data.resources import bundled
+from techfile.data.schemas import validator
 from techfile.model import sbom as sb
-from techfile.model.clauses import clause_registry
-from techfile.model.schemas import validator
-from techfile.resources import bundled
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = 'as-of = "2026-01-15"\n'

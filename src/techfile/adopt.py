@@ -188,7 +188,7 @@ def preset_types(preset: str | None) -> dict[str, str]:
     """The `[types]` globs of a shipped preset, in order."""
     if preset is None:
         return {}
-    from techfile.config import with_preset
+    from techfile.intake.config import with_preset
 
     raw = with_preset({}, preset).get("types", {})
     return {str(k): str(v) for k, v in raw.items()}
@@ -196,7 +196,7 @@ def preset_types(preset: str | None) -> dict[str, str]:
 
 def guess(file: FileFacts, preset: str | None, globs: dict[str, str]) -> Guess:
     """The type of one file, with the reasons for it."""
-    from techfile.model.registry import type_registry
+    from techfile.data.registry import type_registry
 
     registry = type_registry()
     if file.problem is not None:
@@ -416,8 +416,8 @@ def render_report(
 
 def collect(root: Path) -> list[FileFacts]:
     """The facts of every Markdown file techfile would read under `root`."""
-    from techfile.config import DEFAULT_EXCLUDES
     from techfile.intake.discover import discover
+    from techfile.model.config import DEFAULT_EXCLUDES
 
     found: list[FileFacts] = []
     for candidate in discover(root, ("**/*.md",), DEFAULT_EXCLUDES):

@@ -14,11 +14,12 @@ from typing import Any
 import click
 
 from techfile import __version__
-from techfile.config import Config, ConfigError, find_root, load_config
+from techfile.data.pages import PageError
 from techfile.engine.baseline import BaselineError
 from techfile.engine.select import SelectionError
+from techfile.intake.config import find_root, load_config
+from techfile.model.config import Config, ConfigError
 from techfile.model.finding import Severity
-from techfile.rules.pages import PageError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_NAMES = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown")
@@ -61,7 +62,7 @@ def _jobs(value: str) -> str:
 def resolve_config(paths: Sequence[str], example: bool) -> tuple[Config, tuple[str, ...]]:
     """Find the root and configuration, and turn PATHS into root-relative paths."""
     if example:
-        from techfile.resources import bundled
+        from techfile.data.resources import bundled
 
         root = bundled("examples") / "connected-samd"
         return load_config(root, root / ".techfile.toml"), ()
@@ -171,7 +172,8 @@ def check(
     statistics: bool,
 ) -> int:
     """Check the technical file (PATHS narrow what is reported; everything is loaded)."""
-    from techfile.engine.run import RunOptions, run
+    from techfile.engine.pipeline import RunOptions
+    from techfile.engine.run import run
     from techfile.formatters import FORMATTERS
 
     extra_reports = [_report(value) for value in reports]
@@ -277,7 +279,7 @@ def _summary(result: Any) -> None:
 )
 def rules(output_format: str) -> int:
     """List every rule with its severity and the clauses it enforces."""
-    from techfile.rules.pages import load_pages, rules_markdown
+    from techfile.data.pages import load_pages, rules_markdown
 
     pages = load_pages()
     if output_format == "markdown":
@@ -294,7 +296,7 @@ def rules(output_format: str) -> int:
 @click.argument("code")
 def explain(code: str) -> int:
     """Show a rule's page: why it matters, examples and how to fix."""
-    from techfile.rules.pages import load_pages
+    from techfile.data.pages import load_pages
 
     page = load_pages().get(code.strip().upper())
     if page is None:
@@ -308,8 +310,8 @@ def explain(code: str) -> int:
 @cli.command()
 def types() -> int:
     """List the document types, their evidence class, and the fields their rules read."""
-    from techfile.model.registry import type_registry
-    from techfile.model.schemas import flattened, known_keys
+    from techfile.data.registry import type_registry
+    from techfile.data.schemas import flattened, known_keys
 
     common = known_keys(flattened("document.schema.json"))
     for name, doc_type in sorted(type_registry().types.items()):
@@ -327,7 +329,8 @@ def types() -> int:
 @click.option("--example", is_flag=True, help="List the bundled example's deviations.")
 def waivers(paths: tuple[str, ...], as_of: datetime.date | None, example: bool) -> int:
     """List every suppression and waiver with its reason and expiry (the deviation list)."""
-    from techfile.engine.run import RunOptions, run
+    from techfile.engine.pipeline import RunOptions
+    from techfile.engine.run import run
 
     config, _ = resolve_config(paths, example)
     result = run(config, RunOptions(as_of=as_of))
@@ -364,7 +367,8 @@ def baseline() -> None:
 def baseline_write(paths: tuple[str, ...], reason: str, as_of: datetime.date | None) -> int:
     """Write .techfile-baseline.json with the fingerprints of the current findings."""
     from techfile.engine.baseline import write_baseline
-    from techfile.engine.run import RunOptions, run
+    from techfile.engine.pipeline import RunOptions
+    from techfile.engine.run import run
 
     if not reason.strip():
         raise click.BadParameter("a baseline needs a reason", param_hint="--reason")

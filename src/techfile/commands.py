@@ -74,7 +74,7 @@ def report(
 ) -> int:
     """Write the readiness report: evidence coverage, security-safety trace, risk heat map,
     findings and deviations (PATH: the technical file, default: the current directory)."""
-    from techfile.engine.run import RunOptions
+    from techfile.engine.pipeline import RunOptions
     from techfile.report import html, markdown
     from techfile.report.data import gather
 
@@ -174,7 +174,7 @@ def template(type_name: str) -> int:
 def self_test(output: str | None, as_of: datetime.date | None, fixtures_dir: str | None) -> int:
     """Run the shipped rule fixtures against this installation and write a validation record
     (OQ evidence for ISO 13485 4.1.6); exit 1 if any fixture fails."""
-    from techfile.resources import bundled
+    from techfile.data.resources import bundled
     from techfile.selftest import fixture_cases, render
     from techfile.selftest import self_test as run_self_test
 

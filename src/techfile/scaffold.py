@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from techfile.model.registry import type_registry
-from techfile.model.schemas import flattened, item_schema
-from techfile.resources import bundled
+from techfile.data.registry import type_registry
+from techfile.data.resources import bundled
+from techfile.data.schemas import flattened, item_schema
 
 STARTER = "connected-device"
 DEVICE_TOKEN = "@DEVICE@"

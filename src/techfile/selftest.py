@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from techfile import __version__
-from techfile.config import find_root, load_config
-from techfile.engine.run import RunOptions, run
+from techfile.data.pages import RulePage, load_pages
+from techfile.engine.pipeline import RunOptions
+from techfile.engine.run import run
 from techfile.fixture_tree import materialise
 from techfile.formatters import text
+from techfile.intake.config import find_root, load_config
 from techfile.report.data import input_hash
-from techfile.rules.pages import RulePage, load_pages
 
 SKIP_DIRS = frozenset({".techfile_cache"})
 _REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")

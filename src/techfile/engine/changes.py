@@ -13,13 +13,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from techfile.config import Config, ConfigError
 from techfile.engine.incremental import States, check_change
 from techfile.intake.sources import GitError, GitTree, WorkTree, git
+from techfile.model.config import Config, ConfigError
 
 if TYPE_CHECKING:
     from techfile.engine.load import Source
-    from techfile.engine.run import RunOptions, RunResult
+    from techfile.engine.pipeline import RunOptions
+    from techfile.model.result import RunResult
 
 Evaluate = Callable[[Config, "RunOptions", "Source"], "RunResult"]
 

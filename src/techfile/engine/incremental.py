@@ -28,17 +28,26 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from techfile.engine.load import Input, Source, parse_inputs, read_inputs, settings_key
+from techfile.engine.pipeline import (
+    RunOptions,
+    Setup,
+    build_context,
+    conclude,
+    prepare,
+    run_specs,
+)
 from techfile.engine.results import ResultStore, decode_finding, encode_finding, run_key
 from techfile.intake.cache import ParseCache
+from techfile.intake.history import git_head
 from techfile.intake.parse import ParsedFile
 from techfile.model.finding import Finding
-from techfile.model.history import git_head
 from techfile.model.index import Index
-from techfile.rules.base import Context, RuleSpec, registered
+from techfile.rules.base import Context, RuleSpec
+from techfile.rules.registry import registered
 
 if TYPE_CHECKING:
-    from techfile.config import Config
-    from techfile.engine.run import RunOptions, RunResult, Setup
+    from techfile.model.config import Config
+    from techfile.model.result import RunResult
 
 CONTEXT_TYPES = frozenset({"risk-management-plan", "device-description"})
 
@@ -57,8 +66,6 @@ def check_change(
 ) -> tuple[RunResult, RunResult] | None:
     """The results before and after the change (each complete where it can differ), or None
     when the change needs both states checked in full."""
-    from techfile.engine.run import build_context, conclude, prepare
-
     if config.get("items-from"):
         return None
     setup = prepare(config, options)
@@ -203,14 +210,6 @@ def _context_document(parsed: ParsedFile) -> bool:
     return parsed.document is not None and parsed.document.type in CONTEXT_TYPES
 
 
-def run_specs(ctx: Context, specs: list[RuleSpec], selected: set[str]) -> list[Finding]:
-    """The raw findings of these rules' selected codes."""
-    raw: list[Finding] = []
-    for spec in specs:
-        raw.extend(f for f in spec.func(ctx) if f.code in selected)
-    return raw
-
-
 def _run_on(
     whole: Context, files: list[ParsedFile], specs: list[RuleSpec], setup: Setup
 ) -> list[Finding]:
@@ -284,8 +283,6 @@ def _whole_context(
     config: Config, options: RunOptions, setup: Setup, inputs: list[Input], source: Source
 ) -> Context:
     """The state before the change in full, when its tree-rule findings are not stored."""
-    from techfile.engine.run import build_context
-
     cache = ParseCache(config.root, settings_key(setup.settings), options.use_cache)
     parsed = parse_inputs(inputs, setup.settings, cache, options.jobs)  # the misses only
     cache.save()

@@ -14,11 +14,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
+from techfile.data.resources import bundled
 from techfile.intake.cache import ParseCache, content_key
-from techfile.intake.diagnostics import Diagnostic
 from techfile.intake.parse import ParsedFile, ParseSettings, parse_bytes
 from techfile.intake.sources import Entry
-from techfile.resources import bundled
+from techfile.model.diagnostics import Diagnostic
 
 SERIAL_BELOW = 300  # process start-up costs more than parsing this many files
 

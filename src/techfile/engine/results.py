@@ -15,32 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from techfile import __version__
-from techfile.intake.cache import CACHE_DIR, content_key
-from techfile.intake.diagnostics import Diagnostic
+from techfile.intake.cache import CACHE_DIR
+from techfile.intake.recording import key_of
+from techfile.model.diagnostics import Diagnostic
 from techfile.model.finding import Finding, Location, Severity, SuppressedFinding, Suppression
 
 FORMAT = 1
 KEEP = 8  # entries kept: the work tree, HEAD for --pre-commit, a few selections
-
-
-class RecordingReads:
-    """Wraps a source's `read_path`, noting the content key of every file a rule opens."""
-
-    def __init__(self, read_path: Callable[[str], bytes | Diagnostic]) -> None:
-        self.inner = read_path
-        self.seen: dict[str, str] = {}
-
-    def __call__(self, path: str) -> bytes | Diagnostic:
-        data = self.inner(path)
-        self.record(path, data)
-        return data
-
-    def record(self, path: str, data: bytes | Diagnostic) -> None:
-        self.seen[path] = _key_of(data)
-
-
-def _key_of(data: bytes | Diagnostic) -> str:
-    return f"{data.code}:{data.message}" if isinstance(data, Diagnostic) else content_key(data)
 
 
 def run_key(parts: list[Any]) -> str:
@@ -62,9 +43,9 @@ class ResultStore:
             return None
         for path, expected in entry["reads"].items():
             if path.startswith("/"):
-                current = _key_of(_read_absolute(Path(path)))
+                current = key_of(_read_absolute(Path(path)))
             else:
-                current = _key_of(read(path))
+                current = key_of(read(path))
             if current != expected:
                 return None
         result = entry.get("result")

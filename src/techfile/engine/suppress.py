@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from techfile.config import Config
 from techfile.intake.discover import matches
 from techfile.intake.parse import ParsedFile
+from techfile.model.config import Config
 from techfile.model.finding import Finding, Location, SuppressedFinding, Suppression
 
 SUPPRESSION_VERBS = ("ignore", "disable-file")

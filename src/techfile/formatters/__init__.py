@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from techfile.engine.run import RunResult
 from techfile.formatters import github, gitlab, json_format, junit, markdown, sarif, text
+from techfile.model.result import RunResult
 
 Formatter = Callable[[RunResult], str]
 

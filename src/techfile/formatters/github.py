@@ -6,7 +6,7 @@ each level stops at that limit, and a last notice says how many more findings ex
 
 from __future__ import annotations
 
-from techfile.engine.run import RunResult
+from techfile.model.result import RunResult
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 SHOWN_PER_LEVEL = 10

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from techfile.engine.run import RunResult
+from techfile.model.result import RunResult
 
 SEVERITIES = {"error": "critical", "warning": "major", "info": "info"}
 

@@ -7,8 +7,8 @@ from collections import Counter
 from typing import Any
 
 from techfile import __version__
-from techfile.engine.run import RunResult
 from techfile.model.finding import Finding, Location, Suppression
+from techfile.model.result import RunResult
 
 
 def render(result: RunResult) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from xml.sax.saxutils import escape, quoteattr
 
-from techfile.engine.run import RunResult
 from techfile.model.finding import Finding
+from techfile.model.result import RunResult
 
 
 def render(result: RunResult) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from techfile import __version__
-from techfile.engine.run import RunResult
+from techfile.model.result import RunResult
 
 TOP = 50
 LIMIT = 1024 * 1024 - 4096  # GitHub rejects step summaries over 1 MiB

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from techfile import __version__
-from techfile.engine.run import RunResult
+from techfile.data.pages import RulePage
 from techfile.model.finding import Finding, Location
-from techfile.rules.pages import RulePage
+from techfile.model.result import RunResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}

@@ -5,7 +5,7 @@ Lines and columns are 1-based; a finding about a whole file points at its first 
 
 from __future__ import annotations
 
-from techfile.engine.run import RunResult
+from techfile.model.result import RunResult
 
 
 def render(result: RunResult) -> str:

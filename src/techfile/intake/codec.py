@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from techfile.intake.diagnostics import Diagnostic
 from techfile.intake.directives import Directive
-from techfile.intake.markdown import Table
 from techfile.intake.parse import ParsedFile
+from techfile.model.diagnostics import Diagnostic
 from techfile.model.document import Document, Item
+from techfile.model.table import Table
 
 
 def encode(parsed: ParsedFile) -> dict[str, Any]:

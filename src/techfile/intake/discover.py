@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from techfile.intake.diagnostics import Diagnostic
+from techfile.model.diagnostics import Diagnostic
 
 
 @dataclass(frozen=True, slots=True)

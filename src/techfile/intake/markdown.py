@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from techfile.intake.directives import fenced_lines
+from techfile.model.table import Table
 
 _STANDALONE_DIRECTIVE = re.compile(r"\s*<!--\s*techfile:.*-->\s*")
 _ATX_H1 = re.compile(r" {0,3}#[ \t]+(.+?)[ \t#]*")
@@ -43,14 +44,6 @@ def placeholders(body: str, body_line: int) -> tuple[tuple[int, str], ...]:
         if match:
             found.append((body_line + index, match.group(0)))
     return tuple(found)
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    line: int  # file line of the header row
-    headers: tuple[str, ...]
-    rows: tuple[tuple[int, tuple[str, ...]], ...]  # (file line, raw cell texts)
-    path: str | None = None  # the file the rows are in, when not the document (a CSV file)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,30 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from techfile.intake.diagnostics import Diagnostic
-from techfile.intake.directives import Directive, find_directives
-from techfile.intake.discover import matches
-from techfile.intake.markdown import Body, first_h1, parse_body, placeholders, scan_headings
-from techfile.intake.split import split_front_matter
-from techfile.intake.text import decode
-from techfile.intake.values import NodeTyper, Typed, ValueAliases, dotted
-from techfile.intake.yamltree import Limits, Node, TreeError, build_tree
-from techfile.model.document import Document
-from techfile.model.items import (
-    bind_tables,
-    front_matter_items,
-    lists_of,
-    settle_items,
-    table_items,
-)
-from techfile.model.registry import (
+from techfile.data.registry import (
     DocType,
     TypeRegistry,
+    ValueAliases,
     column_aliases,
     type_registry,
     value_aliases,
 )
-from techfile.model.schemas import (
+from techfile.data.schemas import (
     flattened,
     is_valid,
     item_schema,
@@ -43,6 +28,22 @@ from techfile.model.schemas import (
     property_schema,
     validator,
 )
+from techfile.intake.directives import Directive, find_directives
+from techfile.intake.discover import matches
+from techfile.intake.items import (
+    bind_tables,
+    front_matter_items,
+    lists_of,
+    settle_items,
+    table_items,
+)
+from techfile.intake.markdown import Body, first_h1, parse_body, placeholders, scan_headings
+from techfile.intake.split import split_front_matter
+from techfile.intake.text import decode
+from techfile.intake.values import NodeTyper, Typed, dotted
+from techfile.intake.yamltree import Limits, Node, TreeError, build_tree
+from techfile.model.diagnostics import Diagnostic
+from techfile.model.document import Document
 
 COMMON_SCHEMA = "document.schema.json"
 

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from techfile.intake.diagnostics import Diagnostic
 from techfile.intake.discover import Candidate, discover, matches
+from techfile.model.diagnostics import Diagnostic
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from techfile.intake.diagnostics import Diagnostic
+from techfile.data.registry import ValueAliases
+from techfile.data.schemas import Schema, item_schema, json_types, property_schema
 from techfile.intake.yamltree import Node
-from techfile.model.schemas import Schema, item_schema, json_types, property_schema
+from techfile.model.diagnostics import Diagnostic
+from techfile.model.table import clean_cell
 
 Path = tuple[str | int, ...]
 
@@ -24,27 +26,8 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _CELL_SPLIT = re.compile(r"\s*(?:<br\s*/?>|,|;)\s*", re.IGNORECASE)
-_MARKUP = re.compile(r"\*\*|__|`|<(?!br)[^>]+>")
+
 _EMPTY_CELLS = {"", "-", "\u2013", "\u2014", "n/a", "na", "none"}
-
-
-@dataclass(frozen=True, slots=True)
-class ValueAliases:
-    """Case-folded alias text → value, for booleans and for enumerated strings."""
-
-    boolean: dict[str, bool]
-    enum: dict[str, str]
-
-    def as_boolean(self, text: str) -> bool | None:
-        return self.boolean.get(text.strip().casefold())
-
-    def as_enum(self, text: str, allowed: list[Any]) -> str | None:
-        folded = text.strip().casefold()
-        for choice in allowed:
-            if isinstance(choice, str) and choice.casefold() == folded:
-                return choice
-        target = self.enum.get(folded) or self.enum.get(folded.replace("-", " "))
-        return target if target in allowed else None
 
 
 @dataclass(slots=True)
@@ -288,11 +271,6 @@ def type_cell(text: str, schema: Schema, aliases: ValueAliases) -> Any:
     if "string" in expected or not expected:
         return _enum_or_text(cleaned, schema, aliases)
     return cleaned
-
-
-def clean_cell(text: str) -> str:
-    """Remove emphasis, code and HTML markup from a cell, keeping links intact."""
-    return " ".join(_MARKUP.sub("", text).split())
 
 
 def _dotted(path: Path) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from techfile.intake.markdown import Table
 from techfile.model.finding import Location
+from techfile.model.table import Table
 
 Path = tuple[str | int, ...]
 INACTIVE_STATUSES = frozenset({"obsolete", "superseded"})

@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from techfile.model.clauses import MDR_FAMILY, Clause, ClauseRef, ClauseRegistry
+from techfile.data.clauses import MDR_FAMILY, Clause, ClauseRef, ClauseRegistry
+from techfile.data.schemas import Schema, flattened, item_schema, property_schema
 from techfile.model.document import Document, Item
 from techfile.model.finding import Location
 from techfile.model.index import Index, may_hold, values_that_may_hold
-from techfile.model.schemas import Schema, flattened, item_schema, property_schema
 
 ROW_TYPES = ("gspr-checklist", "conformity-matrix")
 ROW_CLAUSE_FIELD = {"gspr-checklist": "gspr", "conformity-matrix": "clause"}

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from techfile.data.schemas import Schema, branch_for, flattened, item_schema, property_schema
 from techfile.model.document import Document, Item
-from techfile.model.schemas import Schema, branch_for, flattened, item_schema, property_schema
 
 _LINK = re.compile(r"^\s*\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]*)(?:\s+\"[^\"]*\")?\)\s*$")
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)

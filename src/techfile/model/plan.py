@@ -17,10 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from techfile.intake.markdown import Table
-from techfile.intake.values import ValueAliases, clean_cell
+from techfile.data.registry import ValueAliases
 from techfile.model.document import Document
 from techfile.model.index import Index
+from techfile.model.table import Table, clean_cell
 
 ACCEPTABILITY = ("acceptable", "reduce-afap", "unacceptable")
 UNKNOWN = "?"  # a matrix cell that holds something other than an acceptability verdict

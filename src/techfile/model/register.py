@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from techfile.config import Config
+from techfile.model.config import Config
 from techfile.model.document import Document, Item
 from techfile.model.finding import Location
 from techfile.model.index import Index

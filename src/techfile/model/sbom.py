@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from techfile.intake.diagnostics import Diagnostic
-from techfile.resources import bundled
+from techfile.data.resources import bundled
+from techfile.model.diagnostics import Diagnostic
 
 CYCLONEDX = "cyclonedx"
 SPDX = "spdx"

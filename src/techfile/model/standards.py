@@ -20,10 +20,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from techfile.model.clauses import core_number, normalise_edition
+from techfile.data.clauses import core_number, normalise_edition
+from techfile.data.registry import load_data
 from techfile.model.document import Document
 from techfile.model.finding import Location
-from techfile.model.registry import load_data
 
 CERTIFICATE_TYPES = ("isms-certificate", "qms-certificate", "hds-certificate")
 

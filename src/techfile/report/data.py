@@ -18,15 +18,17 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from techfile import __version__
-from techfile.config import Config
-from techfile.engine.run import RunOptions, RunResult, evaluate
-from techfile.intake.diagnostics import Diagnostic
+from techfile.data.clauses import Clause
+from techfile.data.registry import load_data
+from techfile.engine.pipeline import RunOptions
+from techfile.engine.run import evaluate
 from techfile.intake.sources import Entry, WorkTree
-from techfile.model.clauses import Clause
+from techfile.model.config import Config
+from techfile.model.diagnostics import Diagnostic
 from techfile.model.document import Document, Item
 from techfile.model.evidence import citations, document_status, rows
 from techfile.model.plan import Level, plan_for
-from techfile.model.registry import load_data
+from techfile.model.result import RunResult
 from techfile.rules.base import Context
 from techfile.rules.evidence import SATISFYING, document_class, kind_name, supports_only
 from techfile.rules.lifecycle import Activity, lifecycle_data
@@ -246,8 +248,8 @@ def load(config: Config, options: RunOptions) -> Loaded:
     """Run the rules and build the index from one read of the technical file."""
     source = RecordingSource(WorkTree(config.root, config.max_file_size))
     result = evaluate(config, replace(options, reuse_results=False), source)
-    assert result.context is not None
-    ctx = result.context
+    assert isinstance(result.view, Context)
+    ctx = result.view
     for document in ctx.index.documents:  # the SBOM files the sbom documents name are inputs
         named = document.meta.get("file") if document.type == "sbom" else None
         if isinstance(named, str) and named.strip():

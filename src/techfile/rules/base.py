@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from types import ModuleType
+from typing import Any
 
-from techfile.config import Config
-from techfile.engine.results import RecordingReads
+from techfile.data.pages import RulePage
 from techfile.intake.cache import CACHE_DIR
-from techfile.intake.diagnostics import Diagnostic
-from techfile.intake.parse import ParsedFile
+from techfile.intake.history import History, HistoryUnavailable, read_history
+from techfile.intake.parse import ParsedFile, ParseSettings
+from techfile.intake.recording import RecordingReads
 from techfile.intake.sources import GitError, WorkTree
-from techfile.model import device
-from techfile.model.clauses import ClauseRegistry
-from techfile.model.document import Document
+from techfile.model.diagnostics import Diagnostic
 from techfile.model.finding import Finding, Location, Severity
-from techfile.model.history import History, HistoryUnavailable, read_history
-from techfile.model.index import Index
-from techfile.rules.pages import RulePage
+from techfile.model.view import RunView
 
 RuleFunc = Callable[["Context"], Iterable[Finding]]
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -32,52 +27,45 @@ class RuleSpec:
     func: RuleFunc
 
 
-_RULES: list[RuleSpec] = []
+_CODES = "techfile_codes"  # the attribute @rule leaves on a check function
 
 
 def rule(*codes: str) -> Callable[[RuleFunc], RuleFunc]:
-    """Register a check function for the codes it reports."""
+    """Mark a check function with the codes it reports; rules/registry.py lists the modules
+    whose marked functions run."""
 
-    def register(func: RuleFunc) -> RuleFunc:
-        _RULES.append(RuleSpec(codes, func))
+    def mark(func: RuleFunc) -> RuleFunc:
+        setattr(func, _CODES, codes)
         return func
 
-    return register
+    return mark
 
 
-def registered() -> list[RuleSpec]:
-    from techfile.rules import (  # noqa: F401
-        document_control,
-        evidence,
-        frontmatter,
-        identity,
-        lifecycle,
-        risk,
-        standards,
-        submission,
-        supply_chain,
-    )
-
-    return list(_RULES)
+def specs_of(module: ModuleType) -> list[RuleSpec]:
+    """The marked check functions a module defines, in the order it defines them."""
+    return [
+        RuleSpec(getattr(value, _CODES), value)
+        for value in vars(module).values()
+        if callable(value)
+        and getattr(value, "__module__", None) == module.__name__
+        and hasattr(value, _CODES)
+    ]
 
 
-@dataclass
-class Context:
-    index: Index
+@dataclass(kw_only=True)
+class Context(RunView):
+    """What a rule receives: the run's view plus the parsed files, the rule pages and options,
+    the run's reads and history, and where notices go."""
+
     parsed: list[ParsedFile]
-    config: Config
-    as_of: datetime.date
-    clauses: ClauseRegistry
     pages: dict[str, RulePage]
+    settings: ParseSettings  # how the documents were read, for rules that read old versions
     options_by_code: dict[str, dict[str, Any]] = field(default_factory=dict)
     artifacts: dict[str, str] = field(default_factory=dict)  # name -> absolute or root-relative
-    profile: str = "default"
     allow_shallow: bool = False
     use_cache: bool = True
     read_path: Callable[[str], bytes | Diagnostic] | None = None  # the run's source
     notices: list[str] = field(default_factory=list)
-    subjects: frozenset[str] | None = None  # only these paths' findings are wanted (None: all)
-    _shared: dict[str, Any] = field(default_factory=dict)
     _history: History | None = None
     _history_read: bool = False
 
@@ -89,13 +77,6 @@ class Context:
             return default
         ref = self.clauses.parse(page.clauses[index])
         return self.clauses.display(ref) if ref else page.clauses[index]
-
-    def shared(self, key: str, compute: Callable[[], T]) -> T:
-        """A value several rules of one run need (e.g. the parsed SBOMs), computed once."""
-        if key not in self._shared:
-            self._shared[key] = compute()
-        value: T = self._shared[key]
-        return value
 
     def read_file(self, path: Path, max_size: int | None = None) -> bytes | Diagnostic:
         """Bytes of a file a rule reads besides the documents (an SBOM, a VEX file): from
@@ -124,48 +105,6 @@ class Context:
                     "skipped"
                 )
         return self._history
-
-    @property
-    def device(self) -> dict[str, Any]:
-        return self.config.device
-
-    @property
-    def root(self) -> Path:
-        return self.config.root
-
-    def software_version(self) -> str | None:
-        """The device's software version: the device description's, else the config's."""
-        return self.shared("software-version", self._software_version)
-
-    def _software_version(self) -> str | None:
-        for document in self.index.of_type("device-description"):
-            value = document.meta.get("software_version")
-            if isinstance(value, str) and value.strip():
-                return value.strip()
-        value = self.device.get("software_version")
-        return str(value) if value else None
-
-    def device_name(self) -> str | None:
-        return self.shared("device-name", lambda: device.device_name(self.index, self.device))
-
-    def evidence_class(self, document: Document) -> str | None:
-        """The document's class; a security test of another product is organisational."""
-        return device.evidence_class(document, self.device_name())
-
-    def tests_other_product(self, document: Document) -> bool:
-        return device.tests_other_product(document, self.device_name())
-
-    @property
-    def documents(self) -> list[Document]:
-        """Documents the content rules look at: typed, and neither obsolete nor superseded;
-        of those, only the subjects when a run wants findings in some documents only."""
-        return self.shared("documents", self._active_subjects)
-
-    def _active_subjects(self) -> list[Document]:
-        wanted = self.subjects
-        return [
-            d for d in self.index.documents if d.active and (wanted is None or d.path in wanted)
-        ]
 
     def options(self, code: str) -> dict[str, Any]:
         return self.options_by_code.get(code, {})

@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from techfile.intake.blobs import read_blobs
+from techfile.intake.history import Change
 from techfile.intake.parse import ParseSettings, read_front_matter
 from techfile.intake.split import split_front_matter
 from techfile.intake.text import decode
-from techfile.model.blobs import read_blobs
 from techfile.model.document import Document
 from techfile.model.finding import Finding, Location
-from techfile.model.history import Change
 from techfile.model.index import Reference
 from techfile.model.register import (
     Approval,
@@ -190,7 +190,7 @@ def changed_after_approval(ctx: Context) -> Iterator[Finding]:
         )
     if not candidates:
         return
-    settings = _settings(ctx)
+    settings = ctx.settings
     # First pass: the file at the approval and now. Most documents are settled by these two.
     first = [c.before for c in candidates if c.before] + [c.after[-1] for c in candidates]
     _load(ctx, candidates, first, settings)
@@ -203,12 +203,6 @@ def changed_after_approval(ctx: Context) -> Iterator[Finding]:
         finding = _changed(ctx, candidate, clause)
         if finding is not None:
             yield finding
-
-
-def _settings(ctx: Context) -> ParseSettings:
-    from techfile.engine.run import parse_settings  # the engine's settings, read lazily
-
-    return parse_settings(ctx.config)
 
 
 def _load(

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from techfile.model.clauses import MDR_FAMILY, Clause
+from techfile.data.clauses import MDR_FAMILY, Clause
+from techfile.data.registry import load_data, type_registry
 from techfile.model.document import Document
 from techfile.model.evidence import (
     Citation,
@@ -27,7 +28,6 @@ from techfile.model.evidence import (
     run_citations,
 )
 from techfile.model.finding import Finding, Location
-from techfile.model.registry import load_data, type_registry
 from techfile.rules.base import Context, rule
 
 CLASS_WORDS = {

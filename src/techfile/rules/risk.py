@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from techfile.intake.values import ValueAliases
+from techfile.data.registry import ValueAliases, value_aliases
 from techfile.model.document import Document, Item
 from techfile.model.finding import Finding, Location, Severity
 from techfile.model.plan import (
@@ -20,7 +20,6 @@ from techfile.model.plan import (
     stated_acceptability,
     verdict,
 )
-from techfile.model.registry import value_aliases
 from techfile.rules.base import Context, rule
 
 _LETTERED = re.compile(r"\s+([a-z]{1,2})\)$")  # `4.4 d)` -> `4.4(d)` inside parentheses

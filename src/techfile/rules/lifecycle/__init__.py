@@ -6,23 +6,11 @@ requirements live in `data/lifecycle.yaml`; clause numbers come from there and f
 pages, never from this package.
 
 One module per rule, named after its page in `checks/`; `common` holds the data file and
-the shared helpers, `coverage` the tests coverage map shared by SDL002 and SDL007. Importing
-this package registers every SDL rule.
+the shared helpers, `coverage` the tests coverage map shared by SDL002 and SDL007.
 """
 
 from __future__ import annotations
 
-from techfile.rules.lifecycle import (  # noqa: F401  (importing a rule module registers its rules)
-    sdl001_lifecycle_evidence_missing,
-    sdl002_mitigation_without_verification,
-    sdl003_tester_objectivity_undocumented,
-    sdl004_threat_model_review_overdue,
-    sdl005_security_test_not_on_product_version,
-    sdl006_open_security_findings,
-    sdl007_security_requirement_not_verified,
-    sdl008_environment_reliance_undeclared,
-    sdl009_it_security_requirements_incomplete,
-)
 from techfile.rules.lifecycle.common import (
     Activity,
     ItRequirement,

@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from techfile.data.registry import load_data
 from techfile.model.document import Document, Item
 from techfile.model.evidence import document_status, run_citations
-from techfile.model.registry import load_data
 from techfile.rules.base import Context
 
 RELIANCE = ("environment", "operator", "user")  # implemented_by values outside the product

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from techfile.model.clauses import Clause
+from techfile.data.clauses import Clause
 from techfile.model.document import Document
 from techfile.model.evidence import run_citations
 from techfile.model.finding import Finding, Location

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from techfile.model.clauses import Clause, ClauseRef
+from techfile.data.clauses import Clause, ClauseRef
+from techfile.data.registry import type_registry
 from techfile.model.device import tested_product
 from techfile.model.document import INACTIVE_STATUSES, Document
 from techfile.model.finding import Location
-from techfile.model.registry import type_registry
 from techfile.rules.base import Context
 from techfile.rules.lifecycle.common import (
     Activity,

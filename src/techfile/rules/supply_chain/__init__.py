@@ -15,12 +15,3 @@ class, markets, connectivity) and common.py (references, text and date helpers).
 """
 
 from __future__ import annotations
-
-# Imported so that their @rule decorators register SC001..SC005.
-from techfile.rules.supply_chain import (  # noqa: F401
-    sc001_soup_sbom_mismatch,
-    sc002_soup_item_incomplete,
-    sc003_sbom_invalid,
-    sc004_anomaly_review_stale,
-    sc005_known_vulnerabilities_unassessed,
-)

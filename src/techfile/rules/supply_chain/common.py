@@ -8,7 +8,7 @@ import datetime
 import functools
 from typing import Any
 
-from techfile.model.registry import load_data
+from techfile.data.registry import load_data
 from techfile.rules.base import Context
 
 PLACEHOLDERS = frozenset(

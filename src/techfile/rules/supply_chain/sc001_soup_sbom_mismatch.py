@@ -7,8 +7,8 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterator
 
-from techfile.config import ConfigError
 from techfile.model import sbom as sb
+from techfile.model.config import ConfigError
 from techfile.model.document import Document, Item
 from techfile.model.finding import Finding, Location
 from techfile.rules.base import Context, rule

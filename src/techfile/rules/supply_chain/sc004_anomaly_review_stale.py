@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from techfile.config import ConfigError
+from techfile.model.config import ConfigError
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
 from techfile.rules.supply_chain.common import _as_date, _ref

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from techfile.resources import bundled
+from techfile.data.resources import bundled
 
 Schema = dict[str, Any]
 

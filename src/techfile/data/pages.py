@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
+from techfile.data.resources import bundled
 from techfile.model.finding import Severity
-from techfile.resources import bundled
 
 _SECTION = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)
 _FENCE_LINE = re.compile(r"^(```+|~~~+)")

@@ -2,93 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
-import re
 import subprocess
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CONFIG_FILE = ".techfile.toml"
-DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
-DEFAULT_EXCLUDES = (
-    "README.md",
-    "**/README.md",
-    "CHANGELOG.md",
-    "**/CHANGELOG.md",
-    "LICENSE.md",
-    "**/LICENSE.md",
-    "CONTRIBUTING.md",
-    "**/CONTRIBUTING.md",
-    ".github/**",
-    ".git/**",
-    ".venv/**",
-    "venv/**",
-    "**/.venv/**",
-    "**/site-packages/**",
-    "**/node_modules/**",
-    "build/**",
-    "dist/**",
-    "site/**",
-    "_build/**",
-    ".techfile_cache/**",
-    "**/.tox/**",
-    "**/.nox/**",
-)
-
-
-class ConfigError(Exception):
-    """The configuration cannot be used: exit code 2."""
-
-
-@dataclass(frozen=True)
-class Config:
-    root: Path
-    source: Path | None
-    raw: dict[str, Any] = field(default_factory=dict)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.raw.get(key, default)
-
-    @property
-    def include(self) -> tuple[str, ...]:
-        return tuple(self.raw.get("include", ["**/*.md"]))
-
-    @property
-    def exclude(self) -> tuple[str, ...]:
-        return DEFAULT_EXCLUDES + tuple(self.raw.get("exclude", []))
-
-    @property
-    def device(self) -> dict[str, Any]:
-        return dict(self.raw.get("device", {}))
-
-    @property
-    def max_file_size(self) -> int:
-        return int(self.raw.get("max-file-size", DEFAULT_MAX_FILE_SIZE))
-
-    def as_of(self, override: datetime.date | None) -> datetime.date:
-        if override is not None:
-            return override
-        if "as-of" in self.raw:
-            return datetime.date.fromisoformat(self.raw["as-of"])
-        return datetime.date.today()
-
-    def table_lines(self, name: str) -> list[int]:
-        """Lines of the `[[name]]` headers in the configuration file, in order (TOML gives no
-        positions, so findings about a config entry find their line here)."""
-        if self.source is None:
-            return []
-        try:
-            text = self.source.read_text(encoding="utf-8")
-        except OSError:
-            return []
-        prefix = "tool.techfile." if self.source.name == "pyproject.toml" else ""
-        header = re.compile(rf"^\s*\[\[\s*{re.escape(prefix + name)}\s*\]\]", re.MULTILINE)
-        return [text.count("\n", 0, m.start()) + 1 for m in header.finditer(text)]
-
-    def rule_options(self, code: str) -> dict[str, Any]:
-        return dict(self.raw.get("rules", {}).get(code, {}))
+from techfile.intake.parse import ParseSettings
+from techfile.model.config import CONFIG_FILE, Config, ConfigError
 
 
 def find_root(start: Path) -> tuple[Path, Path | None]:
@@ -130,13 +50,13 @@ def load_config(root: Path, source: Path | None) -> Config:
     _validate(data, source)
     if "preset" in data:
         data = with_preset(data, str(data["preset"]))
-    return Config(root, source, data)
+    return Config(root, source, data, _read_text(source))
 
 
 def with_preset(data: dict[str, Any], name: str) -> dict[str, Any]:
     """A preset (data/presets/NAME.toml) maps a known template convention onto the model;
     the team's own configuration wins over it, and lists are joined."""
-    from techfile.resources import bundled
+    from techfile.data.resources import bundled
 
     path = bundled("data") / "presets" / f"{name}.toml"
     preset = _read_toml(path)
@@ -156,6 +76,13 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
@@ -165,7 +92,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _validate(data: dict[str, Any], source: Path) -> None:
-    from techfile.model.schemas import validator
+    from techfile.data.schemas import validator
 
     errors = sorted(validator("config.schema.json").iter_errors(data), key=lambda e: e.path)
     if errors:
@@ -174,3 +101,22 @@ def _validate(data: dict[str, Any], source: Path) -> None:
             where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
             lines.append(f"{source}: {where}: {error.message}")
         raise ConfigError("\n".join(lines))
+
+
+def parse_settings(config: Config) -> ParseSettings:
+    aliases: dict[str, Any] = config.get("aliases", {})
+    columns = tuple(
+        (list_name, header, target)
+        for list_name, headers in sorted(aliases.get("columns", {}).items())
+        for header, target in sorted(headers.items())
+    )
+    return ParseSettings(
+        type_globs=tuple(config.get("types", {}).items()),
+        id_from=config.get("id-from", "front-matter"),
+        type_aliases=tuple(sorted(aliases.get("types", {}).items())),
+        field_aliases=tuple(sorted(aliases.get("fields", {}).items())),
+        column_aliases=columns,
+        value_aliases=tuple(sorted(config.get("values", {}).items())),
+        max_file_size=config.max_file_size,
+        max_table_rows=int(config.get("max-table-rows", 20_000)),
+    )

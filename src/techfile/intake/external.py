@@ -12,14 +12,10 @@ import posixpath
 from collections.abc import Callable
 from typing import Any
 
-from techfile.intake.diagnostics import Diagnostic
+from techfile.data.registry import column_aliases
+from techfile.data.schemas import is_valid, property_schema, validator
 from techfile.intake.discover import matches
-from techfile.intake.markdown import Table
-from techfile.intake.parse import ParsedFile, ParseSettings, schema_message
-from techfile.intake.values import NodeTyper, dotted
-from techfile.intake.yamltree import TreeError, build_tree
-from techfile.model.document import Document, Item
-from techfile.model.items import (
+from techfile.intake.items import (
     ItemList,
     bind_tables,
     front_matter_items,
@@ -27,8 +23,12 @@ from techfile.model.items import (
     settle_items,
     table_items,
 )
-from techfile.model.registry import column_aliases
-from techfile.model.schemas import is_valid, property_schema, validator
+from techfile.intake.parse import ParsedFile, ParseSettings, schema_message
+from techfile.intake.values import NodeTyper, dotted
+from techfile.intake.yamltree import TreeError, build_tree
+from techfile.model.diagnostics import Diagnostic
+from techfile.model.document import Document, Item
+from techfile.model.table import Table
 
 Reader = Callable[[str], "bytes | Diagnostic"]
 
@@ -124,7 +124,7 @@ def _attach_csv(
     )
     columns = column_aliases((*settings.column_aliases, *own_columns))
     if forced is not None:
-        from techfile.model.items import BoundTable
+        from techfile.intake.items import BoundTable
 
         bound = [BoundTable(forced, table)]
     else:
@@ -265,7 +265,7 @@ def _under(root: Any, key: Any) -> list[Any]:
 def _rename_keys(entries: list[Any], renames: dict[str, str]) -> None:
     """Data-file keys are read like table headers: `title` is a SOUP item's `name`,
     `control_measures` a risk's `controls` (column aliases and the entry's `columns`)."""
-    from techfile.model.registry import normalise_header
+    from techfile.data.registry import normalise_header
 
     for entry in entries:
         if entry.kind != "map":

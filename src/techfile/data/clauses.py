@@ -15,8 +15,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from techfile.model.registry import load_data
-from techfile.resources import bundled
+from techfile.data.registry import load_data
+from techfile.data.resources import bundled
 
 MDR_FAMILY = "mdr-annex-i"
 _CLAUSE_AT_END = re.compile(

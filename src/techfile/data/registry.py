@@ -10,8 +10,27 @@ from typing import Any
 
 import yaml
 
-from techfile.intake.values import ValueAliases
-from techfile.resources import bundled
+from techfile.data.resources import bundled
+
+
+@dataclass(frozen=True, slots=True)
+class ValueAliases:
+    """Case-folded alias text → value, for booleans and for enumerated strings."""
+
+    boolean: dict[str, bool]
+    enum: dict[str, str]
+
+    def as_boolean(self, text: str) -> bool | None:
+        return self.boolean.get(text.strip().casefold())
+
+    def as_enum(self, text: str, allowed: list[Any]) -> str | None:
+        folded = text.strip().casefold()
+        for choice in allowed:
+            if isinstance(choice, str) and choice.casefold() == folded:
+                return choice
+        target = self.enum.get(folded) or self.enum.get(folded.replace("-", " "))
+        return target if target in allowed else None
+
 
 _HEADER_JUNK = re.compile(r"\*\*|__|`|<[^>]+>")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from techfile.intake.diagnostics import Diagnostic
+from techfile.data.registry import ValueAliases, normalise_header
+from techfile.data.schemas import Schema, flattened, item_lists, property_schema
 from techfile.intake.directives import Directive
-from techfile.intake.markdown import Table
-from techfile.intake.values import CellTyper, ValueAliases, cell_typer
+from techfile.intake.values import CellTyper, cell_typer
+from techfile.model.diagnostics import Diagnostic
 from techfile.model.document import Item
-from techfile.model.registry import normalise_header
-from techfile.model.schemas import Schema, flattened, item_lists, property_schema
+from techfile.model.table import Table
 
 
 @dataclass(frozen=True, slots=True)
