@@ -15,11 +15,11 @@ import click
 
 from techfile import __version__
 from techfile.data.pages import PageError
+from techfile.data.severity import Severity
 from techfile.engine.baseline import BaselineError
 from techfile.engine.select import SelectionError
 from techfile.intake.config import find_root, load_config
 from techfile.model.config import Config, ConfigError
-from techfile.model.finding import Severity
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_NAMES = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown")

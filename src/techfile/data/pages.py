@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from techfile.data.resources import bundled
-from techfile.model.finding import Severity
+from techfile.data.severity import Severity
 
 _SECTION = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)
 _FENCE_LINE = re.compile(r"^(```+|~~~+)")

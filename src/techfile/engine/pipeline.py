@@ -12,6 +12,7 @@ from typing import Any
 
 from techfile.data.clauses import clause_registry
 from techfile.data.pages import RulePage, load_pages
+from techfile.data.severity import Severity
 from techfile.engine import suppress
 from techfile.engine.baseline import apply_baseline, read_baseline
 from techfile.engine.load import Source
@@ -22,7 +23,7 @@ from techfile.intake.history import is_shallow
 from techfile.intake.parse import ParsedFile, ParseSettings
 from techfile.intake.recording import RecordingReads
 from techfile.model.config import Config, ConfigError
-from techfile.model.finding import Finding, Severity
+from techfile.model.finding import Finding
 from techfile.model.index import Index
 from techfile.model.result import RunResult
 from techfile.rules.base import Context, RuleSpec

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from techfile import __version__
+from techfile.data.severity import Severity
 from techfile.intake.cache import CACHE_DIR
 from techfile.intake.recording import key_of
 from techfile.model.diagnostics import Diagnostic
-from techfile.model.finding import Finding, Location, Severity, SuppressedFinding, Suppression
+from techfile.model.finding import Finding, Location, SuppressedFinding, Suppression
 
 FORMAT = 1
 KEEP = 8  # entries kept: the work tree, HEAD for --pre-commit, a few selections

@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-import enum
 import hashlib
 from dataclasses import dataclass, field
 
-
-class Severity(enum.IntEnum):
-    INFO = 1
-    WARNING = 2
-    ERROR = 3
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, text: str) -> Severity:
-        return cls[text.strip().upper()]
+from techfile.data.severity import Severity
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -10,7 +10,8 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Iterator
 
-from techfile.model.finding import Finding, Location, Severity
+from techfile.data.severity import Severity
+from techfile.model.finding import Finding, Location
 from techfile.rules.base import Context, rule
 
 INTAKE_CODES = (

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from techfile.data.registry import ValueAliases, value_aliases
+from techfile.data.severity import Severity
 from techfile.model.document import Document, Item
-from techfile.model.finding import Finding, Location, Severity
+from techfile.model.finding import Finding, Location
 from techfile.model.plan import (
     Level,
     RiskPlan,

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
+from techfile.data.severity import Severity
 from techfile.model.document import Document
-from techfile.model.finding import Finding, Severity
+from techfile.model.finding import Finding
 from techfile.model.register import approval_date, is_approved, is_withdrawn, parse_date
 from techfile.model.standards import (
     CERTIFICATE_TYPES,

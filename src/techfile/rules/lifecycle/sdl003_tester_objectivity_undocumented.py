@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from techfile.data.severity import Severity
 from techfile.model.document import Document
-from techfile.model.finding import Finding, Severity
+from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
 from techfile.rules.lifecycle.common import (
     _device_test_reports,

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from techfile.data.severity import Severity
 from techfile.model.device import tested_product
 from techfile.model.document import Document
 from techfile.model.evidence import Citation, run_citations
-from techfile.model.finding import Finding, Location, Severity
+from techfile.model.finding import Finding, Location
 from techfile.rules.base import Context, rule
 from techfile.rules.lifecycle.common import _normalise, _text, _texts
 

@@ -9,8 +9,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from techfile.data.severity import Severity
 from techfile.model import sbom as sb
-from techfile.model.finding import Finding, Location, Severity
+from techfile.model.finding import Finding, Location
 from techfile.rules.base import Context, rule
 from techfile.rules.supply_chain.common import (
     EXAMPLES,
