@@ -1,0 +1,111 @@
+"""What the commands share: exit codes, option parsing, the shared options, finding the
+configuration, and writing an output file."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from techfile.intake.config import find_root, load_config
+from techfile.model.config import CONFIG_FILE, Config
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMAT_NAMES = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def split_codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def date_option(_ctx: Any, _param: Any, value: str | None) -> datetime.date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def report_target(value: str) -> tuple[str, str]:
+    name, sep, path = value.partition("=")
+    if not sep or name not in FORMAT_NAMES or not path:
+        choices = ", ".join(FORMAT_NAMES)
+        raise click.BadParameter(f"{value!r} is not FORMAT=PATH ({choices})", param_hint="--report")
+    return name, path
+
+
+def artifact(value: str) -> tuple[str, str]:
+    name, sep, path = value.partition("=")
+    if not sep or not name.strip() or not path.strip():
+        raise click.BadParameter(f"{value!r} is not NAME=PATH", param_hint="--artifact")
+    return name.strip(), str(Path(path.strip()).resolve())
+
+
+def jobs_value(value: str) -> str:
+    if value == "auto" or (value.isdigit() and int(value) > 0):
+        return value
+    raise click.BadParameter(f"{value!r} is neither a positive number nor auto")
+
+
+def resolve_config(paths: Sequence[str], example: bool) -> tuple[Config, tuple[str, ...]]:
+    """Find the root and configuration, and turn PATHS into root-relative paths."""
+    if example:
+        from techfile.data.resources import bundled
+
+        root = bundled("examples") / "connected-samd"
+        return load_config(root, root / CONFIG_FILE), ()
+    start = Path(paths[0]) if paths else Path.cwd()
+    if not start.exists():
+        raise click.BadParameter(f"{start} does not exist", param_hint="PATHS")
+    root, source = find_root(start if start.is_dir() else start.parent)
+    config = load_config(root, source)
+    relative = []
+    for path in paths:
+        absolute = Path(path).resolve()
+        if not absolute.is_relative_to(root):
+            raise click.BadParameter(f"{path} is outside the technical file root {root}")
+        relative.append(absolute.relative_to(root).as_posix())
+    return config, tuple(relative)
+
+
+def selection_options(func: F) -> F:
+    """The options `check` and `report` share, with one help text each."""
+    shared = [
+        click.option(
+            "--select", multiple=True, help="Rule codes or prefixes to run (comma-separated)."
+        ),
+        click.option("--ignore", multiple=True, help="Rule codes or prefixes to leave out."),
+        click.option(
+            "--as-of", callback=date_option, help="The date that date rules use (YYYY-MM-DD)."
+        ),
+        click.option(
+            "--profile",
+            type=click.Choice(["default", "submission"]),
+            default=None,
+            help="submission: the stricter pre-submission gate (see README).",
+        ),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write .techfile_cache/."),
+        click.option(
+            "--allow-shallow",
+            is_flag=True,
+            help="Run history rules on a shallow clone instead of stopping.",
+        ),
+    ]
+    for option in reversed(shared):
+        func = option(func)
+    return func
+
+
+def write_output(path: str, text: str, what: str) -> None:
+    """Write `text` to PATH for the user; a failure is a usage-level error naming `what`."""
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as problem:
+        raise click.ClickException(f"cannot write {what}{path}: {problem.strerror}") from None

@@ -1,0 +1,74 @@
+"""`techfile report`: the readiness report."""
+
+from __future__ import annotations
+
+import datetime
+
+import click
+
+from techfile.cli.options import (
+    EXIT_CLEAN,
+    resolve_config,
+    selection_options,
+    split_codes,
+    write_output,
+)
+from techfile.engine.pipeline import RunOptions
+from techfile.report import html, markdown
+from techfile.report.data import gather
+
+REPORT_FORMATS = ("html", "markdown")
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path())
+@click.option(
+    "--format",
+    "report_format",
+    type=click.Choice(REPORT_FORMATS),
+    default="html",
+    show_default=True,
+    help="One self-contained HTML file, or Markdown.",
+)
+@click.option("--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@click.option("--example", is_flag=True, help="Report on the bundled example technical file.")
+@selection_options
+def report(
+    path: str | None,
+    report_format: str,
+    output: str | None,
+    as_of: datetime.date | None,
+    example: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    profile: str | None,
+    no_cache: bool,
+    allow_shallow: bool,
+) -> int:
+    """Write the readiness report: evidence coverage, security-safety trace, risk heat map,
+    findings and deviations (PATH: the technical file, default: the current directory)."""
+    config, _ = resolve_config((path,) if path else (), example)
+    options = RunOptions(
+        select=split_codes(select),
+        ignore=split_codes(ignore),
+        as_of=as_of,
+        use_cache=not (no_cache or example),
+        profile=profile,
+        allow_shallow=allow_shallow,
+    )
+    data = gather(config, options)
+    rendered = (html.render if report_format == "html" else markdown.render)(data)
+    if output:
+        write_output(output, rendered, "")
+    else:
+        click.echo(rendered, nl=False)
+    states = data.coverage_counts()
+    findings = sum(data.severity_counts.values())
+    where = f"wrote {output} ({len(rendered.encode('utf-8'))} bytes)" if output else "report"
+    click.echo(
+        f"techfile: {where}: coverage {states['green']} covered, {states['amber']} partial, "
+        f"{states['red']} gap; {len(data.missing_threats)} threat(s) with a safety impact "
+        f"outside the risk file; {findings} finding(s); as of {data.header.as_of}",
+        err=True,
+    )
+    return EXIT_CLEAN
