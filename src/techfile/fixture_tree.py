@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from techfile.model.config import CACHE_DIR
+
 DESCRIPTIONS = (".links.yaml", ".history.yaml")
 
 
@@ -28,7 +30,7 @@ def materialise(case: Path, target: Path) -> Path:
             _commit(target, case, entry)
     for path in sorted(case.rglob("*")):
         rel = path.relative_to(case)
-        if rel.parts[0] in (".techfile_cache", *DESCRIPTIONS) or not path.is_file():
+        if rel.parts[0] in (CACHE_DIR, *DESCRIPTIONS) or not path.is_file():
             continue
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target / rel)

@@ -26,9 +26,10 @@ from techfile.engine.run import run
 from techfile.fixture_tree import materialise
 from techfile.formatters import text
 from techfile.intake.config import find_root, load_config
+from techfile.model.config import CACHE_DIR
 from techfile.report.data import input_hash
 
-SKIP_DIRS = frozenset({".techfile_cache"})
+SKIP_DIRS = frozenset({CACHE_DIR})
 _REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 INTENDED_USE = (

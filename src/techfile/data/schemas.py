@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from techfile.data.resources import bundled
@@ -23,10 +22,6 @@ def load_all() -> dict[str, Schema]:
         schema = json.loads(path.read_text(encoding="utf-8"))
         schemas[schema.get("$id", path.relative_to(root).as_posix())] = schema
     return schemas
-
-
-def schema_path(schema_id: str) -> Path:
-    return bundled("schemas") / schema_id
 
 
 @functools.cache

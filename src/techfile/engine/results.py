@@ -16,8 +16,8 @@ from typing import Any
 
 from techfile import __version__
 from techfile.data.severity import Severity
-from techfile.intake.cache import CACHE_DIR
 from techfile.intake.recording import key_of
+from techfile.model.config import CACHE_DIR
 from techfile.model.diagnostics import Diagnostic
 from techfile.model.finding import Finding, Location, SuppressedFinding, Suppression
 

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from techfile.intake.discover import matches
 from techfile.intake.parse import ParsedFile
-from techfile.model.config import Config
+from techfile.model.config import CONFIG_FILE, Config
 from techfile.model.finding import Finding, Location, SuppressedFinding, Suppression
 
 SUPPRESSION_VERBS = ("ignore", "disable-file")
@@ -108,7 +108,7 @@ def _table_end(file: ParsedFile, line: int) -> int | None:
 
 def _config_path(config: Config) -> str:
     if config.source is None:
-        return ".techfile.toml"
+        return CONFIG_FILE
     try:
         return config.source.relative_to(config.root).as_posix()
     except ValueError:

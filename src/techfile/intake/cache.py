@@ -22,8 +22,8 @@ from typing import Any
 from techfile import __version__
 from techfile.intake import codec
 from techfile.intake.parse import ParsedFile
+from techfile.model.config import CACHE_DIR
 
-CACHE_DIR = ".techfile_cache"
 FORMAT = 4
 
 Entries = dict[str, dict[str, Any]]

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from techfile.model.config import CACHE_DIR
 from techfile.model.diagnostics import Diagnostic
 
 
@@ -115,7 +116,7 @@ def _git_files(root: Path) -> list[str] | None:
 def _walk(root: Path) -> list[str]:
     found: list[str] = []
     for directory, subdirs, files in os.walk(root, followlinks=False):
-        subdirs[:] = sorted(d for d in subdirs if d not in (".git", ".techfile_cache"))
+        subdirs[:] = sorted(d for d in subdirs if d not in (".git", CACHE_DIR))
         base = Path(directory).relative_to(root).as_posix()
         for name in files:
             found.append(name if base == "." else f"{base}/{name}")

@@ -36,10 +36,6 @@ class HistoryUnavailable(Exception):
     """Not a git repository, or no commit yet."""
 
 
-class ShallowClone(Exception):
-    """History is cut off: rules reading it would give wrong answers."""
-
-
 def git_head(root: Path) -> str | None:
     try:
         return git(root, "rev-parse", "--verify", "--quiet", "HEAD").decode().strip() or None

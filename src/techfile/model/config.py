@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 CONFIG_FILE = ".techfile.toml"
+CACHE_DIR = ".techfile_cache"  # techfile's own files in the root, never a document
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 DEFAULT_EXCLUDES = (
     "README.md",
@@ -31,7 +32,7 @@ DEFAULT_EXCLUDES = (
     "dist/**",
     "site/**",
     "_build/**",
-    ".techfile_cache/**",
+    f"{CACHE_DIR}/**",
     "**/.tox/**",
     "**/.nox/**",
 )

@@ -143,9 +143,6 @@ class StandardsTable:
             return found
         return sorted(found, key=lambda e: e.european != european)
 
-    def knows(self, core: str) -> bool:
-        return core in self._cores
-
     def read(self, text: str) -> list[Cited]:
         """The standards named in one citation text (usually one)."""
         stripped = " ".join(text.split())

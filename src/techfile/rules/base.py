@@ -10,11 +10,11 @@ from typing import Any
 
 from techfile.data.pages import RulePage
 from techfile.data.severity import Severity
-from techfile.intake.cache import CACHE_DIR
 from techfile.intake.history import History, HistoryUnavailable, read_history
 from techfile.intake.parse import ParsedFile, ParseSettings
 from techfile.intake.recording import RecordingReads
 from techfile.intake.sources import GitError, WorkTree
+from techfile.model.config import CACHE_DIR
 from techfile.model.diagnostics import Diagnostic
 from techfile.model.finding import Finding, Location
 from techfile.model.view import RunView
