@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from techfile.data.resources import bundled
-from techfile.model import sbom as sb
+from techfile.intake import sbom as sb
 
 Checks = tuple[Any, Callable[[Any], bool]]
 

@@ -14,7 +14,7 @@ from techfile.cli import main
 from techfile.data.clauses import clause_registry
 from techfile.data.resources import bundled
 from techfile.data.schemas import validator
-from techfile.model import sbom as sb
+from techfile.intake import sbom as sb
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = 'as-of = "2026-01-15"\n'

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from techfile.data.severity import Severity
-from techfile.model import sbom as sb
+from techfile.intake import sbom as sb
 from techfile.model.finding import Finding, Location
 from techfile.rules.base import Context, rule
 from techfile.rules.supply_chain.common import EXAMPLES, _ref, _references

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from techfile.model import sbom as sb
+from techfile.intake import sbom as sb
 from techfile.model.document import Document
 from techfile.model.finding import Location
 from techfile.rules.base import Context
