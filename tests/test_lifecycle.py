@@ -14,8 +14,8 @@ from techfile.data.pages import load_pages
 from techfile.data.registry import type_registry
 from techfile.data.resources import bundled
 from techfile.data.schemas import validator
-from techfile.rules.lifecycle import lifecycle_data
-from techfile.rules.lifecycle.common import _has_phrase
+from techfile.model.lifecycle import has_phrase as _has_phrase
+from techfile.model.lifecycle import lifecycle_data
 from techfile.rules.lifecycle.sdl004_threat_model_review_overdue import _add_months
 from techfile.rules.lifecycle.sdl005_security_test_not_on_product_version import _version_key
 

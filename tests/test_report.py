@@ -17,9 +17,11 @@ from techfile.cli import main, resolve_config
 from techfile.data.clauses import clause_registry
 from techfile.data.resources import bundled
 from techfile.engine.pipeline import RunOptions
+from techfile.model.lifecycle import lifecycle_data
 from techfile.report import html, markdown
-from techfile.report.data import ReportData, clause_key, gather, input_hash
-from techfile.rules.lifecycle import lifecycle_data
+from techfile.report.coverage import clause_key
+from techfile.report.data import ReportData
+from techfile.report.gather import gather, input_hash
 
 VOID = {"meta", "br", "col", "link", "img", "input", "hr", "wbr", "source", "area", "base"}
 

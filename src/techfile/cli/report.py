@@ -15,7 +15,7 @@ from techfile.cli.options import (
 )
 from techfile.engine.pipeline import RunOptions
 from techfile.report import html, markdown
-from techfile.report.data import gather
+from techfile.report.gather import gather
 
 REPORT_FORMATS = ("html", "markdown")
 

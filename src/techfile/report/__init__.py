@@ -3,6 +3,7 @@ notified-body submission, as one self-contained HTML file or as Markdown."""
 
 from __future__ import annotations
 
-from techfile.report.data import ReportData, gather
+from techfile.report.data import ReportData
+from techfile.report.gather import gather
 
 __all__ = ["ReportData", "gather"]

@@ -9,15 +9,28 @@ from __future__ import annotations
 from types import ModuleType
 
 from techfile.rules import (
-    document_control,
-    evidence,
     frontmatter,
     identity,
-    risk,
     standards,
     submission,
 )
 from techfile.rules.base import RuleSpec, specs_of
+from techfile.rules.document_control import (
+    dc001_approval_metadata_missing,
+    dc002_changed_after_approval,
+    dc003_reference_to_obsolete_document,
+    dc004_review_overdue,
+    dc005_self_approval,
+)
+from techfile.rules.evidence import (
+    ev001_organisational_evidence_for_product_requirement,
+    ev002_requirement_without_accepted_evidence,
+    ev003_evidence_not_released,
+    ev004_unknown_clause,
+    ev005_gspr_row_incomplete,
+    ev006_cybersecurity_gspr_rows_missing,
+    ev007_org_evidence_cited_as_supporting,
+)
 from techfile.rules.lifecycle import (
     sdl001_lifecycle_evidence_missing,
     sdl002_mitigation_without_verification,
@@ -28,6 +41,19 @@ from techfile.rules.lifecycle import (
     sdl007_security_requirement_not_verified,
     sdl008_environment_reliance_undeclared,
     sdl009_it_security_requirements_incomplete,
+)
+from techfile.rules.risk import (
+    rm001_threat_absent_from_risk_file,
+    rm002_safety_impact_unassessed,
+    rm003_risk_level_undefined,
+    rm004_acceptability_contradicts_matrix,
+    rm005_control_without_verification,
+    rm006_unacceptable_residual_risk_without_benefit_risk,
+    rm007_no_security_risks_in_risk_file,
+    rm008_risk_chain_incomplete,
+    rm009_plan_matrix_incomplete,
+    rm010_information_only_control,
+    rm011_security_control_side_effects_unassessed,
 )
 from techfile.rules.supply_chain import (
     sc001_soup_sbom_mismatch,
@@ -40,9 +66,29 @@ from techfile.rules.supply_chain import (
 RULE_MODULES: tuple[ModuleType, ...] = (
     frontmatter,
     identity,
-    evidence,
-    risk,
-    document_control,
+    ev001_organisational_evidence_for_product_requirement,
+    ev002_requirement_without_accepted_evidence,
+    ev003_evidence_not_released,
+    ev004_unknown_clause,
+    ev005_gspr_row_incomplete,
+    ev006_cybersecurity_gspr_rows_missing,
+    ev007_org_evidence_cited_as_supporting,
+    rm001_threat_absent_from_risk_file,
+    rm002_safety_impact_unassessed,
+    rm003_risk_level_undefined,
+    rm004_acceptability_contradicts_matrix,
+    rm005_control_without_verification,
+    rm006_unacceptable_residual_risk_without_benefit_risk,
+    rm007_no_security_risks_in_risk_file,
+    rm008_risk_chain_incomplete,
+    rm009_plan_matrix_incomplete,
+    rm010_information_only_control,
+    rm011_security_control_side_effects_unassessed,
+    dc001_approval_metadata_missing,
+    dc002_changed_after_approval,
+    dc003_reference_to_obsolete_document,
+    dc004_review_overdue,
+    dc005_self_approval,
     standards,
     submission,
     sdl001_lifecycle_evidence_missing,

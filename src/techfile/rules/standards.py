@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from techfile.data.severity import Severity
 from techfile.model.document import Document
+from techfile.model.evidence_classes import kind_name
 from techfile.model.finding import Finding
 from techfile.model.register import approval_date, is_approved, is_withdrawn, parse_date
 from techfile.model.standards import (
@@ -26,7 +27,6 @@ from techfile.model.standards import (
     standards_table,
 )
 from techfile.rules.base import Context, rule
-from techfile.rules.evidence import kind_name
 
 DEFAULT_GRACE_DAYS = 31
 

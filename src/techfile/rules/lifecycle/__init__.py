@@ -2,29 +2,11 @@
 the security tests, mitigations and IT requirements hold together?
 
 The activities SDL001 requires, the words the rules read and the parts of the minimum IT
-requirements live in `data/lifecycle.yaml`; clause numbers come from there and from the rule
-pages, never from this package.
+requirements live in `data/lifecycle.yaml`, read by `techfile.model.lifecycle`; clause numbers
+come from there and from the rule pages, never from this package.
 
-One module per rule, named after its page in `checks/`; `common` holds the data file and
-the shared helpers, `coverage` the tests coverage map shared by SDL002 and SDL007.
+One module per rule, named after its page in `checks/`; `common` holds the shared helpers,
+`coverage` the tests coverage map shared by SDL002 and SDL007.
 """
 
 from __future__ import annotations
-
-from techfile.rules.lifecycle.common import (
-    Activity,
-    ItRequirement,
-    LifecycleData,
-    counts_by_type,
-    lifecycle_applies,
-    lifecycle_data,
-)
-
-__all__ = [
-    "Activity",
-    "ItRequirement",
-    "LifecycleData",
-    "counts_by_type",
-    "lifecycle_applies",
-    "lifecycle_data",
-]

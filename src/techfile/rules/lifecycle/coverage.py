@@ -5,8 +5,10 @@ each item, read once and shared by both rules.
 from __future__ import annotations
 
 from techfile.model.document import Document, Item
+from techfile.model.lifecycle import lifecycle_data
+from techfile.model.lifecycle import normalise as _normalise
+from techfile.model.lifecycle import texts as _texts
 from techfile.rules.base import Context
-from techfile.rules.lifecycle.common import _normalise, _texts, lifecycle_data
 
 TEST_TYPES = ("test-report", "security-test-report")
 

@@ -11,15 +11,9 @@ from techfile.data.clauses import Clause
 from techfile.model.document import Document
 from techfile.model.evidence import run_citations
 from techfile.model.finding import Finding, Location
+from techfile.model.lifecycle import Activity, counts_by_type, lifecycle_data
 from techfile.rules.base import Context, rule
-from techfile.rules.lifecycle.common import (
-    Activity,
-    _family,
-    _is_approved,
-    counts_by_type,
-    lifecycle_applies,
-    lifecycle_data,
-)
+from techfile.rules.lifecycle.common import _family, _is_approved, lifecycle_applies
 from techfile.rules.lifecycle.sdl001_suggestions import (
     Cited,
     _cites,

@@ -12,18 +12,12 @@ from techfile.data.registry import type_registry
 from techfile.model.device import tested_product
 from techfile.model.document import INACTIVE_STATUSES, Document
 from techfile.model.finding import Location
+from techfile.model.lifecycle import Activity, counts_by_type
+from techfile.model.lifecycle import has_phrase as _has_phrase
+from techfile.model.lifecycle import normalise as _normalise
+from techfile.model.lifecycle import stated_test_type as _test_type_words
 from techfile.rules.base import Context
-from techfile.rules.lifecycle.common import (
-    Activity,
-    _has_phrase,
-    _is_approved,
-    _label,
-    _normalise,
-    _status_text,
-    _test_type_words,
-    _text,
-    counts_by_type,
-)
+from techfile.rules.lifecycle.common import _is_approved, _label, _status_text, _text
 
 SUGGESTIONS = 2  # at most this many likely files are named in one SDL001 message
 

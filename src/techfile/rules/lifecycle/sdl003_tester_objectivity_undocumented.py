@@ -11,14 +11,11 @@ from typing import Any
 from techfile.data.severity import Severity
 from techfile.model.document import Document
 from techfile.model.finding import Finding
+from techfile.model.lifecycle import has_phrase as _has_phrase
+from techfile.model.lifecycle import lifecycle_data
+from techfile.model.lifecycle import stated_test_type as _test_type_words
 from techfile.rules.base import Context, rule
-from techfile.rules.lifecycle.common import (
-    _device_test_reports,
-    _has_phrase,
-    _test_type_words,
-    _text,
-    lifecycle_data,
-)
+from techfile.rules.lifecycle.common import _device_test_reports, _text
 
 
 def _is_penetration_test(document: Document) -> bool:

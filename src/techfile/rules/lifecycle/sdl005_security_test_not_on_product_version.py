@@ -12,8 +12,10 @@ from techfile.model.device import tested_product
 from techfile.model.document import Document
 from techfile.model.evidence import Citation, run_citations
 from techfile.model.finding import Finding, Location
+from techfile.model.lifecycle import normalise as _normalise
+from techfile.model.lifecycle import texts as _texts
 from techfile.rules.base import Context, rule
-from techfile.rules.lifecycle.common import _normalise, _text, _texts
+from techfile.rules.lifecycle.common import _text
 
 
 def _version_key(text: str) -> str:

@@ -9,14 +9,11 @@ from collections.abc import Iterator
 
 from techfile.model.document import Document
 from techfile.model.finding import Finding
+from techfile.model.lifecycle import ItRequirement, lifecycle_data
+from techfile.model.lifecycle import has_phrase as _has_phrase
+from techfile.model.lifecycle import texts as _texts
 from techfile.rules.base import Context, rule
-from techfile.rules.lifecycle.common import (
-    ItRequirement,
-    _has_phrase,
-    _texts,
-    lifecycle_applies,
-    lifecycle_data,
-)
+from techfile.rules.lifecycle.common import lifecycle_applies
 
 
 def _either(names: list[str]) -> str:

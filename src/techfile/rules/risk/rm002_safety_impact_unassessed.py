@@ -1,0 +1,38 @@
+"""RM002: a threat or security risk says nothing of its safety impact, or rates it `none`
+without saying why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from techfile.data.severity import Severity
+from techfile.model.finding import Finding
+from techfile.model.risk_trace import security_entries
+from techfile.rules.base import Context, rule
+
+
+@rule("RM002")
+def safety_impact_unassessed(ctx: Context) -> Iterator[Finding]:
+    for entry in security_entries(ctx):
+        item = entry.item
+        what = "threat" if entry.kind == "threat" else "security risk"
+        if entry.safety_impact is None:
+            yield ctx.finding(
+                "RM002",
+                f"{what} {item.id} in {entry.document.label()} has no `safety_impact`; without it "
+                "nobody can show whether it belongs in the ISO 14971 risk file "
+                f"({ctx.page_clause('RM002', default='the standard')}). Set none, non-serious, "
+                "serious or unknown",
+                item.location,
+                key=(item.id or "", "missing"),
+            )
+        elif entry.safety_impact == "none" and not entry.rationale:
+            yield ctx.finding(
+                "RM002",
+                f"{what} {item.id} in {entry.document.label()} is marked safety impact `none` "
+                "without a `safety_impact_rationale`; a notified body will ask why this threat "
+                "cannot lead to harm",
+                item.location,
+                key=(item.id or "", "rationale"),
+                severity=Severity.WARNING,
+            )

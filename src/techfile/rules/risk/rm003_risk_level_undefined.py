@@ -1,0 +1,98 @@
+"""RM003: a risk row, or an assessment entry's exploitability, names a level its risk management
+plan does not define; or two plans define the same scale differently."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from techfile.data.registry import ValueAliases
+from techfile.model.finding import Finding
+from techfile.model.plan import as_text, plan_for, scale_disagreements
+from techfile.model.risk_evaluation import configured_aliases, risk_plans
+from techfile.rules.base import Context, rule
+from techfile.rules.risk.common import risk_plan_rows, row_name
+
+LEVEL_FIELDS = (
+    ("severity", "severity", "severity"),
+    ("probability", "probability", "probability"),
+    ("residual_severity", "severity", "residual severity"),
+    ("residual_probability", "probability", "residual probability"),
+)
+
+
+@rule("RM003")
+def risk_level_undefined(ctx: Context) -> Iterator[Finding]:
+    aliases = configured_aliases(ctx)
+    for document, row, plan in risk_plan_rows(ctx):
+        if plan is None:
+            continue
+        method = row.get("probability_method")
+        for field_name, axis, words in LEVEL_FIELDS:
+            value = row.get(field_name)
+            text = as_text(value)
+            scale = plan.scale(axis)
+            if text is None or not scale:
+                continue
+            if axis == "probability":
+                known = plan.probability_defined(value, method)
+            else:
+                known = scale.find(value, aliases) is not None
+            if known:
+                continue
+            also = ""
+            if axis == "probability" and method == "exploitability" and plan.exploitability:
+                also = f" nor one of its exploitability levels ({plan.exploitability.describe()})"
+            elif axis == "probability" and plan.exploitability.find(value, aliases):
+                also = (
+                    f"; `{text}` is one of its exploitability levels, so if the risk is rated by "
+                    "exploitability say so with `probability_method: exploitability`"
+                )
+            yield ctx.finding(
+                "RM003",
+                f"{words} `{text}` of risk {row_name(row)} in {document.label()} is not a {axis} "
+                f"level of the risk management plan {plan.label} ({scale.describe()}){also}; "
+                "a notified body cannot tell how this risk was evaluated. Use a level the plan "
+                "defines, or map this text to one under `[values]` in the configuration",
+                row.location_of(field_name),
+                key=(row.id or str(row.line), field_name),
+            )
+    yield from _exploitability_undefined(ctx, aliases)
+    yield from _plans_disagree(ctx)
+
+
+def _exploitability_undefined(ctx: Context, aliases: ValueAliases) -> Iterator[Finding]:
+    plans = risk_plans(ctx)
+    for document in ctx.index.of_type("security-risk-assessment"):
+        plan = plan_for(plans, document, ctx.index)
+        if plan is None or not plan.exploitability:
+            continue
+        for entry in document.items.get("entries", []):
+            text = as_text(entry.get("exploitability"))
+            if text is None or plan.exploitability.find(text, aliases) is not None:
+                continue
+            yield ctx.finding(
+                "RM003",
+                f"exploitability `{text}` of {row_name(entry)} in {document.label()} is not an "
+                f"exploitability level of the risk management plan {plan.label} "
+                f"({plan.exploitability.describe()}); a notified body cannot tell how this "
+                "security risk was evaluated. Use a level the plan defines, or map this text to "
+                "one under `[values]` in the configuration",
+                entry.location_of("exploitability"),
+                key=(entry.id or str(entry.line), "exploitability"),
+            )
+
+
+def _plans_disagree(ctx: Context) -> Iterator[Finding]:
+    for first, second, axis in scale_disagreements(risk_plans(ctx)):
+        document = second.document
+        yield ctx.finding(
+            "RM003",
+            f"{second.label} and {first.label} define different {axis} scales ({second.label}: "
+            f"{second.scale(axis).describe()}; {first.label}: {first.scale(axis).describe()}); "
+            "a notified body will ask which one the risk table is evaluated with. Keep the "
+            "scale in one document and refer to it from the other",
+            document.location(f"{axis}_levels")
+            if f"{axis}_levels" in document.meta
+            else document.location(),
+            key=(first.document.id or first.document.path, axis),
+        )

@@ -1,0 +1,49 @@
+"""RM006: a residual risk that is not acceptable names no benefit-risk analysis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from techfile.model.finding import Finding
+from techfile.model.plan import as_text
+from techfile.model.risk_evaluation import as_list, configured_aliases, evaluate_row
+from techfile.rules.base import Context, rule
+from techfile.rules.risk.common import cited, has_value, level_pair, risk_plan_rows, row_name
+
+
+@rule("RM006")
+def unacceptable_residual_risk_without_benefit_risk(ctx: Context) -> Iterator[Finding]:
+    aliases = configured_aliases(ctx)
+    for document, row, plan in risk_plan_rows(ctx):
+        if has_value(row.get("benefit_risk_ref")):
+            continue
+        evaluation = evaluate_row(plan, row, "residual", aliases)
+        if evaluation.verdict != "not-acceptable":
+            continue
+        pair = level_pair(evaluation.severity, evaluation.probability)
+        if evaluation.cell == "unacceptable" and plan is not None:
+            why = f"is unacceptable under the matrix of {plan.label} ({pair})"
+        elif evaluation.cell == "reduce-afap" and plan is not None:
+            why = (
+                f"is stated not acceptable ({pair}, where the matrix of {plan.label} asks to "
+                "reduce risks as far as possible)"
+            )
+        else:
+            why = "is stated not acceptable"
+        uncontrolled = not as_list(row.get("controls")) and not any(
+            as_text(row.get(f)) for f in ("residual_severity", "residual_probability")
+        )
+        subject = (
+            f"risk {row_name(row)} in {document.label()} has no risk control; its risk"
+            if uncontrolled
+            else f"the residual risk of {row_name(row)} in {document.label()}"
+        )
+        yield ctx.finding(
+            "RM006",
+            f"{subject} {why}, and the row names no benefit-risk analysis; a notified body "
+            "will ask for the analysis showing that the medical benefit outweighs this risk"
+            f"{cited(ctx, 'RM006')}. Reduce the risk further, or add `benefit_risk_ref` "
+            "pointing to that analysis",
+            row.location_of("residual_acceptable"),
+            key=(row.id or str(row.line),),
+        )

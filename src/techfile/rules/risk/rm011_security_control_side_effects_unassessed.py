@@ -1,0 +1,61 @@
+"""RM011: a security control (or, with `scope = "all"`, any risk control) has no record that the
+risks arising from it were assessed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from techfile.model.document import Document, Item
+from techfile.model.finding import Finding
+from techfile.model.risk_trace import resolved_items
+from techfile.rules.base import Context, rule
+from techfile.rules.risk.common import cited, is_security_row, row_name
+
+
+@rule("RM011")
+def security_control_side_effects_unassessed(ctx: Context) -> Iterator[Finding]:
+    scope = ctx.options("RM011").get("scope", "security")
+    seen: set[int] = set()
+    for document, control, what in _candidates(ctx, scope):
+        if id(control) in seen:
+            continue
+        seen.add(id(control))
+        value = control.get("new_risks_assessed")
+        if value is True or (isinstance(value, str) and value.strip()):
+            continue  # a string is a schema violation, reported as FM004
+        state = (
+            "is marked `new_risks_assessed: false`"
+            if value is False
+            else "has no record (`new_risks_assessed`) that the risks arising from it were assessed"
+        )
+        yield ctx.finding(
+            "RM011",
+            f"{what} {row_name(control)} in {document.label()} {state}; a notified body will ask "
+            "whether the control itself introduces new hazardous situations, such as an account "
+            "lockout that keeps a clinician from a result or an update that interrupts "
+            f"therapy{cited(ctx, 'RM011', 0, 1, 2)}. Assess it and set `new_risks_assessed: true`",
+            control.location_of("new_risks_assessed"),
+            key=(control.id or str(control.line),),
+        )
+
+
+def _candidates(ctx: Context, scope: object) -> list[tuple[Document, Item, str]]:
+    """The controls to look at, each with what it is in words: the threat models' mitigations,
+    the risk controls of security risk rows, and (scope `all`) every other risk control."""
+    candidates: list[tuple[Document, Item, str]] = []
+    for document in ctx.index.of_type("threat-model"):
+        for mitigation in document.items.get("mitigations", []):
+            candidates.append((document, mitigation, "security control"))
+    for document in ctx.index.of_type("risk-analysis"):
+        security_controls: set[int] = set()
+        for row in document.items.get("risks", []):
+            if is_security_row(row):
+                security_controls.update(
+                    id(c) for c in resolved_items(ctx, document, row, "controls")
+                )
+        for control in document.items.get("controls", []):
+            if id(control) in security_controls:
+                candidates.append((document, control, "security risk control"))
+            elif scope == "all":
+                candidates.append((document, control, "risk control"))
+    return candidates
