@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark `techfile check` against the parse floor on synthetic technical files.
 
-    python benchmarks/run.py [--docs 1000,5000] [--seed 1] [--keep DIR] [--repeat R]
+    python benchmarks/run.py [--docs 1000,5000] [--seed 1] [--keep DIR] [--repeat R] [--dangling D]
 
 For each N the script generates a technical file of N documents with git history
 (benchmarks/generate.py; reused from DIR with --keep) and measures, on that same tree:
@@ -13,6 +13,11 @@ For each N the script generates a technical file of N documents with git history
 - `techfile check --jobs 1 --pre-commit` with one risk analysis edited and staged (a different
   edit for each run, after the warm runs);
 - `techfile check --jobs auto --no-cache` for the parallel comparison.
+
+With --dangling D, the parse floor and the cold run are also measured on a variant of each tree
+in which D references resolve to nothing (`generate.py --dangling D`): techfile reports each as
+ID002 with a "did you mean" suggestion, and the search for close ids costs time that the clean
+tree never shows. The extra table compares the two cold runs.
 
 Every command runs as a subprocess (interpreter start-up and imports included) under a tiny
 wrapper that records its wall time and peak RSS (ru_maxrss from wait4: the largest single process
@@ -30,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import os
 import platform
 import re
@@ -50,6 +54,7 @@ import generate  # noqa: E402
 
 NA = "not available"
 SUMMARY = re.compile(r"(\d+) of (\d+) Markdown files classified")
+DANGLING_FINDING = re.compile(r"^\S+:\d+:\d+: ID002 ", re.MULTILINE)
 FINDINGS = re.compile(r"techfile: (\d+) findings?")
 CACHE_DIRS = (".techfile_cache",)
 
@@ -94,6 +99,8 @@ class Result:
     generation_s: float | None
     reused: bool
     series: dict[str, Series]
+    # floor and cold run on the tree with dangling references (--dangling), else None
+    dangling: dict[str, Series] | None = None
 
 
 class Failure(Exception):
@@ -150,10 +157,13 @@ def measure(command: list[str], cwd: Path, env: dict[str, str]) -> Sample:
 
 
 class Bench:
-    def __init__(self, techfile: list[str], repeat: int | None, verbose: bool) -> None:
+    def __init__(
+        self, techfile: list[str], repeat: int | None, verbose: bool, dangling: int = 0
+    ) -> None:
         self.techfile = techfile
         self.repeat = repeat
         self.verbose = verbose
+        self.dangling = dangling  # references that resolve to nothing in the variant trees
         self.failures: list[str] = []
         self.env = {**os.environ, "NO_COLOR": "1", "PYTHONHASHSEED": "0"}
         self.env.pop("TECHFILE_DEBUG", None)
@@ -217,10 +227,16 @@ class Bench:
 
     # -- the measurements of one tree --------------------------------------------------------
 
+    def floor_series(self) -> Series:
+        return Series("floor", [sys.executable, str(HERE / "floor.py"), "."])
+
+    def cold_series(self) -> Series:
+        return Series("cold", self.check_command("--jobs", "1", "--no-cache"))
+
     def bench_tree(self, n: int, root: Path) -> dict[str, Series]:
         reps = self.reps(n)
-        floor = Series("floor", [sys.executable, str(HERE / "floor.py"), "."])
-        cold = Series("cold", self.check_command("--jobs", "1", "--no-cache"))
+        floor = self.floor_series()
+        cold = self.cold_series()
         first = Series(
             "first",
             self.check_command("--jobs", "1", required=("--no-cache",)),
@@ -262,6 +278,20 @@ class Bench:
         clear_cache(root)
         return {s.label: s for s in (floor, cold, first, warm, pre, auto)}
 
+    def bench_cold(self, n: int, root: Path, what: str) -> dict[str, Series]:
+        """Only the parse floor and the cold run (`what` names the tree in messages)."""
+        reps = self.reps(n)
+        floor = self.floor_series()
+        cold = self.cold_series()
+        for _ in range(reps):
+            floor.samples.append(self.run_one(floor, root, f"{what} floor"))
+        if floor.samples and floor.last().rc != 0:
+            self.failures.append(f"floor failed on {root}: {floor.last().stderr.strip()}")
+        for _ in range(reps):
+            cold.samples.append(self.run_one(cold, root, f"{what} cold"))
+        clear_cache(root)
+        return {s.label: s for s in (floor, cold)}
+
 
 def clear_cache(root: Path) -> None:
     for name in CACHE_DIRS:
@@ -302,17 +332,21 @@ class staged_edit:
 
 
 def prepare_tree(
-    n: int, seed: int, commits: int | None, keep: Path | None, scratch: Path
+    n: int, seed: int, commits: int | None, keep: Path | None, scratch: Path, dangling: int = 0
 ) -> tuple[Path, float | None, bool]:
-    """The generated tree for n documents: reused from --keep when it is there, else generated.
+    """The generated tree for n documents (with `dangling` references that resolve to nothing):
+    reused from --keep when it is there, else generated.
     Returns (root, generation seconds or None when reused, reused)."""
     c = commits if commits is not None else max(200, n // 10)
     base = keep if keep is not None else scratch
-    root = base / f"n{n}-seed{seed}-c{c}"
-    # the marker names the parameters and the generator's source, so a kept tree is reused
-    # only when this generator would write exactly the same tree
-    source = hashlib.sha256(Path(generate.__file__).read_bytes()).hexdigest()[:16]
-    stamp = f"documents={n} seed={seed} commits={c} generator={source}\n"
+    suffix = f"-dangling{dangling}" if dangling else ""
+    root = base / f"n{n}-seed{seed}-c{c}{suffix}"
+    # the marker names the parameters and the generator's source (generate.py and its
+    # package), so a kept tree is reused only when this generator would write exactly the
+    # same tree
+    source = generate.source_digest()[:16]
+    variant = f" dangling={dangling}" if dangling else ""
+    stamp = f"documents={n} seed={seed} commits={c}{variant} generator={source}\n"
     marker = root / ".git" / "techfile-bench"
     if keep is not None and marker.exists() and marker.read_text(encoding="utf-8") == stamp:
         dirty = subprocess.run(
@@ -329,7 +363,7 @@ def prepare_tree(
     if root.exists():
         shutil.rmtree(root)
     started = time.perf_counter()
-    generate.generate(root, n, seed, c)
+    generate.generate(root, n, seed, c, dangling)
     elapsed = time.perf_counter() - started
     marker.write_text(stamp, encoding="utf-8")
     return root, elapsed, False
@@ -486,6 +520,10 @@ def report(results: list[Result], bench: Bench, seed: int) -> str:
         )
     out.append("")
 
+    dangling = [r for r in results if r.dangling is not None]
+    if dangling:
+        out += dangling_report(dangling, bench.dangling)
+
     by_n = {r.n: r for r in results}
     if len(by_n) > 1:
         small, large = (1000, 10000) if {1000, 10000} <= set(by_n) else (min(by_n), max(by_n))
@@ -499,6 +537,43 @@ def report(results: list[Result], bench: Bench, seed: int) -> str:
             out.append(f"| {key} | {value} |")
         out.append("")
     return "\n".join(out)
+
+
+def dangling_found(series: Series) -> str:
+    """How many ID002 findings the last run printed, of how many references dangle."""
+    if not series.available:
+        return NA
+    return str(len(DANGLING_FINDING.findall(series.last().stdout)))
+
+
+def dangling_report(results: list[Result], dangling: int) -> list[str]:
+    """The cold run on the trees with dangling references beside the cold run on the clean
+    trees."""
+    out = [
+        f"## Cold run with {dangling} dangling references (`--jobs 1 --no-cache`)",
+        "",
+        f"The same trees with {dangling} references that resolve to nothing (`generate.py "
+        f"--dangling {dangling}`): each should be one ID002 finding with a suggestion.",
+        "",
+        "| N | floor s | cold s | cold/floor | clean cold/floor | dangling/clean cold | "
+        "ID002 findings | cold run result |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        assert r.dangling is not None
+        d, s = r.dangling, r.series
+        slower = (
+            f"{d['cold'].seconds / s['cold'].seconds:.2f}x"
+            if d["cold"].available and s["cold"].available and s["cold"].seconds > 0
+            else NA
+        )
+        out.append(
+            f"| {r.n} | {fmt_s(d['floor'])} | {fmt_s(d['cold'])} | "
+            f"{fmt_ratio(d['cold'], d['floor'])} | {fmt_ratio(s['cold'], s['floor'])} | "
+            f"{slower} | {dangling_found(d['cold'])} of {dangling} | {summary_of(d['cold'])} |"
+        )
+    out.append("")
+    return out
 
 
 def find_techfile() -> list[str]:
@@ -519,6 +594,29 @@ def parse_docs(text: str) -> list[int]:
     if not values or min(values) < generate.MIN_DOCS:
         raise argparse.ArgumentTypeError(f"--docs values must be at least {generate.MIN_DOCS}")
     return values
+
+
+def bench_dangling(
+    bench: Bench, n: int, seed: int, commits: int | None, keep: Path | None, scratch: Path
+) -> dict[str, Series]:
+    """Floor and cold run on the tree of n documents with --dangling references."""
+    root, gen_s, reused = prepare_tree(n, seed, commits, keep, scratch, bench.dangling)
+    how = "reused" if reused else f"generated in {gen_s:.1f} s"
+    print(
+        f"run.py: N={n} with {bench.dangling} dangling references: {root} ({how}); measuring ...",
+        file=sys.stderr,
+    )
+    return bench.bench_cold(n, root, "dangling")
+
+
+def parse_dangling(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--dangling wants a number, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("--dangling must be 0 or more")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -551,24 +649,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--techfile", default=None, help="techfile command (default: the one beside this Python)"
     )
+    parser.add_argument(
+        "--dangling",
+        type=parse_dangling,
+        default=0,
+        metavar="D",
+        help="also measure floor and cold run on each tree with D references that resolve to "
+        "nothing (generate.py --dangling D; ID002 with suggestions); default 0: not measured",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print every run")
     args = parser.parse_args(argv)
 
     techfile = args.techfile.split() if args.techfile else find_techfile()
-    bench = Bench(techfile, args.repeat, args.verbose)
+    bench = Bench(techfile, args.repeat, args.verbose, args.dangling)
     results: list[Result] = []
     bench.note_load()
     with tempfile.TemporaryDirectory(prefix="techfile-bench-") as scratch:
         if args.keep is not None:
             args.keep.mkdir(parents=True, exist_ok=True)
+        keep = args.keep.resolve() if args.keep else None
         for n in args.docs:
-            root, gen_s, reused = prepare_tree(
-                n,
-                args.seed,
-                args.commits,
-                args.keep.resolve() if args.keep else None,
-                Path(scratch),
-            )
+            root, gen_s, reused = prepare_tree(n, args.seed, args.commits, keep, Path(scratch))
             how = "reused" if reused else f"generated in {gen_s:.1f} s"
             print(f"run.py: N={n}: {root} ({how}); measuring ...", file=sys.stderr)
             try:
@@ -577,7 +678,12 @@ def main(argv: list[str] | None = None) -> int:
                 bench.failures.append(str(problem))
                 print(f"run.py: {problem}", file=sys.stderr)
                 continue
-            results.append(Result(n, gen_s, reused, series))
+            result = Result(n, gen_s, reused, series)
+            if args.dangling:
+                result.dangling = bench_dangling(
+                    bench, n, args.seed, args.commits, keep, Path(scratch)
+                )
+            results.append(result)
     bench.note_load()
     print(report(results, bench, args.seed))
     if bench.failures:
