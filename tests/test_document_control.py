@@ -13,7 +13,7 @@ import pytest
 from conftest import CliResult
 from techfile.fixture_tree import commit, git
 from techfile.model.register import effective_approvals, effective_status, is_approved
-from techfile.rules import document_control
+from techfile.rules.document_control import dc002_changed_after_approval as document_control
 
 Tree = Callable[..., Path]
 Run = Callable[..., CliResult]

@@ -1,4 +1,4 @@
-"""RM: the risk management plan reader (model/plan.py) and the RM003-RM011 rules."""
+"""RM: the risk management plan reader (model/plan/) and the RM003-RM011 rules."""
 
 from __future__ import annotations
 

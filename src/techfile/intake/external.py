@@ -23,7 +23,8 @@ from techfile.intake.items import (
     settle_items,
     table_items,
 )
-from techfile.intake.parse import ParsedFile, ParseSettings, schema_message
+from techfile.intake.parse import ParsedFile, ParseSettings
+from techfile.intake.schema_messages import schema_message
 from techfile.intake.values import NodeTyper, dotted
 from techfile.intake.yamltree import TreeError, build_tree
 from techfile.model.diagnostics import Diagnostic

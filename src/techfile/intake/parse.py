@@ -6,28 +6,13 @@ result can be cached by content hash and computed in a worker process.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from techfile.data.registry import (
-    DocType,
-    TypeRegistry,
-    ValueAliases,
-    column_aliases,
-    type_registry,
-    value_aliases,
-)
-from techfile.data.schemas import (
-    flattened,
-    is_valid,
-    item_schema,
-    known_keys,
-    property_schema,
-    validator,
-)
+from techfile.data.registry import DocType, column_aliases
+from techfile.data.schemas import flattened
 from techfile.intake.directives import Directive, find_directives
 from techfile.intake.discover import matches
 from techfile.intake.items import (
@@ -38,37 +23,18 @@ from techfile.intake.items import (
     table_items,
 )
 from techfile.intake.markdown import Body, first_h1, parse_body, placeholders, scan_headings
+from techfile.intake.settings import ParseSettings
 from techfile.intake.split import split_front_matter
 from techfile.intake.text import decode
-from techfile.intake.values import NodeTyper, Typed, dotted
-from techfile.intake.yamltree import Limits, Node, TreeError, build_tree
+from techfile.intake.validate import schema_diagnostics
+from techfile.intake.values import NodeTyper, Typed
+from techfile.intake.yamltree import Node, TreeError, build_tree
 from techfile.model.diagnostics import Diagnostic
 from techfile.model.document import Document
 
+__all__ = ["COMMON_SCHEMA", "ParseSettings", "ParsedFile", "parse_bytes", "read_front_matter"]
+
 COMMON_SCHEMA = "document.schema.json"
-
-
-@dataclass(frozen=True)
-class ParseSettings:
-    """Everything from the configuration that changes how a single file is read."""
-
-    type_globs: tuple[tuple[str, str], ...] = ()
-    id_from: str = "front-matter"
-    type_aliases: tuple[tuple[str, str], ...] = ()
-    field_aliases: tuple[tuple[str, str], ...] = ()
-    column_aliases: tuple[tuple[str, str, str], ...] = ()
-    value_aliases: tuple[tuple[str, Any], ...] = ()
-    max_file_size: int = 10 * 1024 * 1024
-    max_table_rows: int = 20_000
-    limits: Limits = field(default_factory=Limits)
-
-    @property
-    def types(self) -> TypeRegistry:
-        return type_registry(self.type_aliases)
-
-    @property
-    def values(self) -> ValueAliases:
-        return value_aliases(self.value_aliases)
 
 
 @dataclass(slots=True)
@@ -158,7 +124,7 @@ class _FileParser:
         )
         if doc_type is not None:
             self._items(document, doc_type, body, directives)
-            self._validate(document, doc_type)
+            self.diagnostics.extend(schema_diagnostics(document, doc_type))
         spans = [(t.line, t.rows[-1][0] if t.rows else t.line) for t in body.tables]
         return ParsedFile(self.path, document, self.diagnostics, directives, fm_end, spans)
 
@@ -287,71 +253,6 @@ class _FileParser:
             document.items.setdefault(binding.list_name, []).extend(items)
         settle_items(document.items, lists_of(doc_type.schema_id))
 
-    def _validate(self, document: Document, doc_type: DocType) -> None:
-        instance = dict(document.meta)
-        if document.id is not None:
-            instance.setdefault("id", document.id)
-        instance.setdefault("type", doc_type.name)
-        lines = dict(document.lines)
-        for name, items in document.items.items():
-            if items and items[0].source == "table":
-                instance[name] = [item.fields for item in items]
-                for index, item in enumerate(items):
-                    lines[(name, index)] = item.line
-        errors = (
-            ()
-            if is_valid(doc_type.schema_id, instance)
-            else (validator(doc_type.schema_id).iter_errors(instance))
-        )
-        for error in errors:
-            path = tuple(error.absolute_path)
-            line = _nearest_line(lines, path)
-            self.diagnostics.append(
-                Diagnostic(
-                    "FM004",
-                    schema_message(error, _where(path, document)),
-                    line,
-                    key=(dotted(path) or "(document)", error.validator),
-                )
-            )
-        self._near_misses(document, doc_type)
-
-    def _near_misses(self, document: Document, doc_type: DocType) -> None:
-        """Keys a team adds are welcome; a near miss of a key techfile reads is a typo."""
-        self._check_keys(document.meta, flattened(doc_type.schema_id), (), document.lines)
-
-    def _check_keys(
-        self,
-        value: Any,
-        schema: dict[str, Any],
-        path: tuple[str | int, ...],
-        lines: dict[tuple[str | int, ...], int],
-    ) -> None:
-        if isinstance(value, list):
-            for index, element in enumerate(value):
-                self._check_keys(element, item_schema(schema), (*path, index), lines)
-            return
-        if not isinstance(value, dict):
-            return
-        known = known_keys(schema)
-        for key, sub_value in value.items():
-            if key in known:
-                if len(path) < 6:
-                    self._check_keys(sub_value, property_schema(schema, key), (*path, key), lines)
-                continue
-            close = _near_miss(key, known)
-            if close:
-                where = dotted((*path, key))
-                self.diagnostics.append(
-                    Diagnostic(
-                        "FM012",
-                        f"the key `{where}` is not one techfile reads; did you mean "
-                        f"`{close[0]}`? (as written, it is ignored)",
-                        _nearest_line(lines, (*path, key)),
-                        key=(where, close[0]),
-                    )
-                )
-
 
 _ID_LINE = re.compile(r"""^id[ \t]*:[ \t]*["']?([^"'#\s]+)""", re.MULTILINE)
 
@@ -363,22 +264,6 @@ def _salvage_id(yaml_text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _near_miss(key: str, known: set[str]) -> list[str]:
-    """A known key this one was probably meant to be: close in spelling, or the same
-    letters with two swapped (`dtae`)."""
-    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.8)
-    if close:
-        return close
-    swapped = [
-        k
-        for k in sorted(known)
-        if len(k) == len(key)
-        and sorted(k) == sorted(key)
-        and sum(a != b for a, b in zip(k, key, strict=True)) == 2
-    ]
-    return swapped[:1]
-
-
 def _scalar_of(root: Node | None, key: str, offset: int) -> tuple[str, int] | None:
     if root is None:
         return None
@@ -386,71 +271,3 @@ def _scalar_of(root: Node | None, key: str, offset: int) -> tuple[str, int] | No
         if key_node.value == key and value_node.kind == "scalar" and value_node.value.strip():
             return value_node.value.strip(), value_node.line + offset
     return None
-
-
-def _nearest_line(lines: dict[tuple[str | int, ...], int], path: tuple[Any, ...]) -> int:
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return lines.get((), 1)
-
-
-def _where(path: tuple[Any, ...], document: Document) -> str:
-    """`controls[3].type` becomes `type` of RC-04 (controls), as a reader names it."""
-    if not path:
-        return "the front-matter"
-    if len(path) >= 2 and isinstance(path[1], int) and path[0] in document.items:
-        items = document.items[str(path[0])]
-        if path[1] < len(items) and items[path[1]].id:
-            rest = dotted(path[2:])
-            field = f"`{rest}` of " if rest else ""
-            return f"{field}{items[path[1]].id} ({path[0]})"
-    return f"`{dotted(path)}`"
-
-
-def _shown(value: Any) -> str:
-    """A value as a reader of the file would write it (no Python spellings)."""
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f"'{value}'"
-    if isinstance(value, (list, dict)):
-        return "a list" if isinstance(value, list) else "a mapping"
-    return str(value)
-
-
-def schema_message(error: Any, where: str) -> str:
-    """A jsonschema error as a reader says it: `severity` of R-1 should be ..."""
-    kind = error.validator
-    if kind == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return f"{where} lacks the required key `{missing}`"
-    if kind == "enum":
-        allowed = ", ".join(str(v) for v in error.validator_value)
-        return f"{where} is {_shown(error.instance)}, which is not one of: {allowed}"
-    if kind == "type":
-        expected = error.validator_value
-        names = expected if isinstance(expected, list) else [expected]
-        expected_text = " or ".join(_article(str(n)) for n in names)
-        return f"{where} should be {expected_text}, but is {_shown(error.instance)}"
-    if kind == "format":
-        return f"{where} is {_shown(error.instance)}, which is not a valid {error.validator_value}"
-    if kind == "minLength":
-        return f"{where} is empty"
-    return f"{where}: {error.message}"
-
-
-def _article(type_name: str) -> str:
-    names = {
-        "string": "text",
-        "array": "a list",
-        "object": "a mapping",
-        "boolean": "true or false",
-        "integer": "a whole number",
-        "number": "a number",
-        "null": "empty",
-    }
-    return names.get(type_name, type_name)

@@ -1,0 +1,113 @@
+"""The `techfile adopt` command: gather the facts of every Markdown file under a root, guess
+their types, and write `.techfile.toml` unless a configuration is already there."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import click
+
+from techfile.adopt.file_facts import FileFacts, facts, unreadable
+from techfile.adopt.guessing import guess_all
+from techfile.adopt.rendering import render_config, render_report
+
+CONFIG_FILE = ".techfile.toml"
+PRESETS = ("openregulatory", "rdm", "gstt")
+EXIT_CLEAN, EXIT_ERROR = 0, 2
+MAX_FILE_SIZE = 10 * 1024 * 1024
+
+
+def collect(root: Path) -> list[FileFacts]:
+    """The facts of every Markdown file techfile would read under `root`."""
+    from techfile.intake.discover import discover
+    from techfile.model.config import DEFAULT_EXCLUDES
+
+    found: list[FileFacts] = []
+    for candidate in discover(root, ("**/*.md",), DEFAULT_EXCLUDES):
+        if candidate.problem is not None:
+            found.append(unreadable(candidate.path, candidate.problem.message))
+            continue
+        try:
+            size = candidate.absolute.stat().st_size
+            if size > MAX_FILE_SIZE:
+                found.append(unreadable(candidate.path, f"larger than {MAX_FILE_SIZE} bytes"))
+                continue
+            data = candidate.absolute.read_bytes()
+        except OSError as problem:
+            found.append(unreadable(candidate.path, problem.strerror or str(problem)))
+            continue
+        found.append(facts(candidate.path, data))
+    return found
+
+
+def existing_config(root: Path) -> str | None:
+    """Why a configuration is already there, or None."""
+    if (root / CONFIG_FILE).exists():
+        return f"{root / CONFIG_FILE} already exists"
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        import tomllib
+
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return None
+        if "techfile" in data.get("tool", {}):
+            return f"{pyproject} already has a [tool.techfile] section"
+    return None
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path())
+@click.option(
+    "--preset",
+    type=click.Choice([*PRESETS, "none"]),
+    default=None,
+    help="The template set the repository follows (default: recognised from the files; "
+    "none: guess without one).",
+)
+@click.option(
+    "--print",
+    "print_only",
+    is_flag=True,
+    help="Print the configuration to standard output instead of writing .techfile.toml.",
+)
+def adopt(path: str | None, preset: str | None, print_only: bool) -> int:
+    """Guess a document type for every Markdown file in PATH (default: the current directory),
+    say why, and write .techfile.toml. The documents are never changed."""
+    root = Path(path or ".")
+    if not root.is_dir():
+        click.echo(f"techfile: {root} is not a directory", err=True)
+        return EXIT_ERROR
+    there = None if print_only else existing_config(root)
+    if there is not None:
+        click.echo(
+            f"techfile: {there}; adopt never overwrites a configuration. Use `techfile adopt "
+            "--print` to see what it would write, and merge it by hand",
+            err=True,
+        )
+        return EXIT_ERROR
+    files = collect(root)
+    if not files:
+        click.echo(f"techfile: no Markdown files under {root}; nothing to adopt", err=True)
+        return EXIT_ERROR
+    forced = None if preset in (None, "none") else preset
+    convention, guesses = guess_all(files, forced, detect=preset != "none")
+    config = render_config(convention, guesses, files, datetime.date.today())
+    if print_only:
+        click.echo(render_report(root, convention, guesses, None), nl=False, err=True)
+        click.echo(config, nl=False)
+        return EXIT_CLEAN
+    target = root / CONFIG_FILE
+    try:
+        with target.open("x", encoding="utf-8") as handle:  # never overwrite, even in a race
+            handle.write(config)
+    except FileExistsError:
+        click.echo(f"techfile: {target} already exists; adopt never overwrites it", err=True)
+        return EXIT_ERROR
+    except OSError as problem:
+        click.echo(f"techfile: cannot write {target}: {problem.strerror}", err=True)
+        return EXIT_ERROR
+    click.echo(render_report(root, convention, guesses, str(target)), nl=False)
+    return EXIT_CLEAN
