@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from conftest import NO_CORPUS, REALWORLD
 from techfile import adopt as ad
+from techfile.cli.adopt import adopt as adopt_command
 from techfile.intake.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,7 +102,7 @@ def _tree_hash(root: Path) -> dict[str, str]:
 
 
 def _invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(ad.adopt, list(args), standalone_mode=False)
+    result = CliRunner().invoke(adopt_command, list(args), standalone_mode=False)
     if result.exception is not None:
         raise result.exception
     return int(result.return_value), result.stdout, result.stderr

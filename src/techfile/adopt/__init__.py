@@ -12,22 +12,13 @@ The guessing is a set of pure functions over what a file shows about itself:
   `data/types.yaml`.
 
 `file_facts` reads what a file shows, `signals` turns it into weighted signals, `guessing`
-decides, `rendering` writes the configuration and the report, and `command` holds `adopt`, a
-click command that returns an exit code; the CLI registers it.
+decides, `rendering` writes the configuration and the report, and `collect` gathers the files'
+facts; the command itself is `techfile.cli.adopt`.
 """
 
 from __future__ import annotations
 
-from techfile.adopt.command import (
-    CONFIG_FILE,
-    EXIT_CLEAN,
-    EXIT_ERROR,
-    MAX_FILE_SIZE,
-    PRESETS,
-    adopt,
-    collect,
-    existing_config,
-)
+from techfile.adopt.collect import MAX_FILE_SIZE, PRESETS, collect, existing_config
 from techfile.adopt.file_facts import FileFacts, facts
 from techfile.adopt.guessing import (
     Convention,
@@ -44,16 +35,12 @@ from techfile.adopt.signals import GSTT_FORMS, name_stem
 _stem = name_stem  # the name tests/test_adopt.py knows it by
 
 __all__ = [
-    "CONFIG_FILE",
-    "EXIT_CLEAN",
-    "EXIT_ERROR",
     "GSTT_FORMS",
     "MAX_FILE_SIZE",
     "PRESETS",
     "Convention",
     "FileFacts",
     "Guess",
-    "adopt",
     "collect",
     "detect_convention",
     "existing_config",
