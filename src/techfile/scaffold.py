@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import textwrap
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any
 from techfile.data.registry import type_registry
 from techfile.data.resources import bundled
 from techfile.data.schemas import flattened, item_schema
+from techfile.util.safe_write import write_bytes_atomically
 
 STARTER = "connected-device"
 DEVICE_TOKEN = "@DEVICE@"
@@ -75,8 +77,12 @@ def init(target: Path, device_name: str) -> Written:
     for rel, data in files.items():
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("xb") as handle:  # never overwrite, even a file created meanwhile
-            handle.write(data.replace(DEVICE_TOKEN.encode(), escaped))
+        if os.path.lexists(path):  # never overwrite, even a file created since the check above
+            raise ScaffoldError(f"{path} appeared while techfile init was writing; stopped")
+        # a temporary file renamed into place, below `target` through no symbolic link
+        write_bytes_atomically(
+            path, data.replace(DEVICE_TOKEN.encode(), escaped), confined_to=target
+        )
         written.append(rel)
     return Written(target, tuple(written))
 

@@ -23,11 +23,12 @@ from techfile import __version__
 from techfile.data.pages import RulePage, load_pages
 from techfile.engine.pipeline import RunOptions
 from techfile.engine.run import run
-from techfile.fixture_tree import materialise
+from techfile.fixture_tree import FixtureError, materialise, read_fixture_file
 from techfile.formatters import text
+from techfile.formatters.text import shown
 from techfile.intake.config import find_root, load_config
 from techfile.model.config import CACHE_DIR
-from techfile.report.data import input_hash
+from techfile.report.gather import input_hash
 
 SKIP_DIRS = frozenset({CACHE_DIR})
 _REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
@@ -87,14 +88,16 @@ def fixture_cases(fixtures: Path) -> list[Path]:
 def run_case(case: Path) -> FixtureResult:
     name, kind = case.parent.name, case.name
     code = name.split("-", 1)[0]
-    expected = (case / "expected.txt").read_text(encoding="utf-8")
+    expected = ""
     try:
+        if case.parent.is_symlink():
+            raise FixtureError(f"{case.parent} is a symbolic link")
+        expected = read_fixture_file(case, "expected.txt").decode("utf-8")
         with tempfile.TemporaryDirectory(prefix="techfile-self-test-") as scratch:
             actual = _check(materialise(case, Path(scratch) / "case"), code)
     except Exception as problem:  # a crash is a failed fixture, recorded with its cause
-        actual = ""
         return FixtureResult(
-            name, kind, code, expected, actual, False, f"{type(problem).__name__}: {problem}"
+            name, kind, code, expected, "", False, f"{type(problem).__name__}: {problem}"
         )
     if actual != expected:
         why = "the output differs from expected.txt"
@@ -256,7 +259,7 @@ def render(record: SelfTest, command: str) -> str:
     if unknown:
         lines += [
             "",
-            f"Fixtures for codes that are not rules of this version: {', '.join(unknown)}.",
+            f"Fixtures for codes that are not rules of this version: {shown(', '.join(unknown))}.",
         ]
     uncovered = sorted(code for code in record.pages if code not in by_rule)
     lines += ["", "## Results", ""]
@@ -268,26 +271,20 @@ def render(record: SelfTest, command: str) -> str:
         ]
     if failed:
         lines += [f"{len(failed)} fixture(s) failed:", ""]
-        lines += [f"- {r.name}/{r.case}: {r.problem}" for r in failed]
+        lines += [f"- {shown(f'{r.name}/{r.case}: {r.problem}')}" for r in failed]
         lines.append("")
     for result in results:
         state = "PASS" if result.passed else "FAIL"
-        lines += [f"### {result.name}/{result.case}: {state}", ""]
+        lines += [f"### {shown(f'{result.name}/{result.case}')}: {state}", ""]
         if result.problem:
-            lines += [f"Problem: {result.problem}", ""]
+            lines += [f"Problem: {shown(result.problem)}", ""]
         for label, body in (
             ("Expected (expected.txt)", result.expected),
             ("Actual", result.actual),
         ):
-            fence = _fence(body)
-            lines += [
-                f"{label}:",
-                "",
-                f"{fence}text",
-                body.rstrip("\n") or "(no output)",
-                fence,
-                "",
-            ]
+            quoted = "\n".join(shown(line) for line in body.rstrip("\n").split("\n"))
+            fence = _fence(quoted)
+            lines += [f"{label}:", "", f"{fence}text", quoted or "(no output)", fence, ""]
     lines += [
         "## Sign-off",
         "",

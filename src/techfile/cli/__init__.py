@@ -4,6 +4,7 @@ codes (one module per command, as pre-commit's commands/), gathered into one gro
 from __future__ import annotations
 
 import gc
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -11,8 +12,8 @@ from collections.abc import Sequence
 import click
 
 from techfile import __version__
-from techfile.adopt import adopt
 from techfile.cli import (
+    adopt,
     baseline,
     check,
     explain,
@@ -24,11 +25,12 @@ from techfile.cli import (
     types,
     waivers,
 )
-from techfile.cli.options import EXIT_CLEAN, EXIT_ERROR, FORMAT_NAMES, resolve_config
+from techfile.cli.options import EXIT_CLEAN, EXIT_ERROR, FORMAT_NAMES, resolve_config, say
 from techfile.data.pages import PageError
 from techfile.engine.baseline import BaselineError
 from techfile.engine.select import SelectionError
 from techfile.model.config import ConfigError
+from techfile.util.safe_write import UnsafeWriteError
 
 __all__ = ["FORMAT_NAMES", "cli", "console", "main", "resolve_config"]
 
@@ -43,7 +45,7 @@ COMMANDS: tuple[click.Command, ...] = (
     init.init,
     template.template,
     self_test.self_test,
-    adopt,
+    adopt.adopt,
 )
 
 
@@ -81,21 +83,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as stop:
         return int(stop.exit_code)
     except click.exceptions.Abort:
-        click.echo("techfile: interrupted", err=True)
+        say("techfile: interrupted")
         return EXIT_ERROR
     except click.ClickException as problem:
-        problem.show()
+        _show_escaped(problem)
         return EXIT_ERROR
     except (ConfigError, SelectionError, BaselineError, PageError) as problem:
-        click.echo(f"techfile: configuration error: {problem}", err=True)
+        say(f"techfile: configuration error: {problem}")
+        return EXIT_ERROR
+    except UnsafeWriteError as problem:
+        say(f"techfile: {problem}")
         return EXIT_ERROR
     except Exception as problem:
         if os.environ.get("TECHFILE_DEBUG"):
             raise
-        click.echo(
+        say(
             f"techfile: internal error: {type(problem).__name__}: {problem}. This is a bug in "
-            "techfile; please report it with TECHFILE_DEBUG=1 output.",
-            err=True,
+            "techfile; please report it with TECHFILE_DEBUG=1 output."
         )
         return EXIT_ERROR
     return code if isinstance(code, int) else EXIT_CLEAN
+
+
+def _show_escaped(problem: click.ClickException) -> None:
+    """click's own rendering (usage, hint, `Error: ...`), each line escaped like every other
+    line on standard error: the message may quote a path or value from the tree."""
+    rendered = io.StringIO()
+    problem.show(file=rendered)
+    for line in rendered.getvalue().rstrip("\n").split("\n"):
+        say(line)

@@ -17,6 +17,7 @@ from techfile.cli.options import (
     jobs_value,
     report_target,
     resolve_config,
+    say,
     selection_options,
     split_codes,
     write_output,
@@ -129,16 +130,15 @@ def check(
     if statistics:
         for code, count in sorted(Counter(f.code for f in result.findings).items()):
             name = result.pages[code].name if code in result.pages else ""
-            click.echo(f"{count:6d}  {code}  {name}", err=True)
+            say(f"{count:6d}  {code}  {name}")
     _summary(result)
     if result.baseline_gone:
-        click.echo(
+        say(
             f"techfile: {result.baseline_gone} baselined finding(s) are gone; run `techfile "
-            "baseline write --reason ...` to drop them from the baseline",
-            err=True,
+            "baseline write --reason ...` to drop them from the baseline"
         )
     for notice in result.notices:
-        click.echo(f"techfile: {notice}", err=True)
+        say(f"techfile: {notice}")
     threshold = Severity.parse(fail_on or config.get("fail-on", "error"))
     failing = any(f.severity >= threshold for f in result.findings)
     return EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN
@@ -156,9 +156,7 @@ def _colour(text: str) -> str:
 def _summary(result: RunResult) -> None:
     counts = Counter(f.severity.label for f in result.findings)
     if result.files == 0:
-        click.echo(
-            f"techfile: nothing was checked: no Markdown files found under {result.root}", err=True
-        )
+        say(f"techfile: nothing was checked: no Markdown files found under {result.root}")
         return
     parts = [
         f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}"
@@ -168,14 +166,12 @@ def _summary(result: RunResult) -> None:
     found = f"{len(result.findings)} finding{'s' if len(result.findings) != 1 else ''}"
     detail = f" ({', '.join(parts)})" if parts else ""
     suppressed = f", {len(result.suppressed)} suppressed" if result.suppressed else ""
-    click.echo(
+    say(
         f"techfile: {found}{detail}{suppressed}; {result.classified} of {result.files} Markdown "
-        f"files classified; as of {result.as_of.isoformat()}",
-        err=True,
+        f"files classified; as of {result.as_of.isoformat()}"
     )
     if result.classified == 0:
-        click.echo(
+        say(
             "techfile: no file is a technical-file document yet, so no content rule ran; add "
-            "`id` and `type` front-matter or map paths with [types] in .techfile.toml",
-            err=True,
+            "`id` and `type` front-matter or map paths with [types] in .techfile.toml"
         )

@@ -1,17 +1,22 @@
 """What the commands share: exit codes, option parsing, the shared options, finding the
-configuration, and writing an output file."""
+configuration, writing an output file, and printing a line to standard error."""
 
 from __future__ import annotations
 
 import datetime
+import os
+import stat
 from collections.abc import Callable, Sequence
+from itertools import takewhile
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from techfile.formatters.text import shown
 from techfile.intake.config import find_root, load_config
 from techfile.model.config import CONFIG_FILE, Config
+from techfile.util.safe_write import UnsafeWriteError, write_text_atomically
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_NAMES = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown")
@@ -101,11 +106,54 @@ def selection_options(func: F) -> F:
     return func
 
 
+def say(message: str) -> None:
+    """One line on standard error. Messages quote names and values from the checked-out tree,
+    so the whole line is escaped: it cannot start a workflow command or move the cursor."""
+    click.echo(shown(message), err=True)
+
+
 def write_output(path: str, text: str, what: str) -> None:
-    """Write `text` to PATH for the user; a failure is a usage-level error naming `what`."""
-    target = Path(path)
+    """Write `text` to PATH for the user; a failure is a usage-level error naming `what`.
+
+    The file is replaced through a temporary file beside it and never written through a
+    symbolic link. A relative PATH stays below the directory it was named from: in CI that is
+    the checkout, whose links the pull request wrote, so no directory between there and the
+    file may be a link either (UnsafeWriteError, exit 2). Missing directories are made.
+    """
+    target, bound = _output_location(path)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        if bound is None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            _make_directories(bound, target.parent.relative_to(bound).parts)
+        write_text_atomically(target, text, confined_to=bound)
+    except UnsafeWriteError:
+        raise
     except OSError as problem:
-        raise click.ClickException(f"cannot write {what}{path}: {problem.strerror}") from None
+        reason = problem.strerror or str(problem)
+        raise click.ClickException(f"cannot write {what}{path}: {reason}") from None
+
+
+def _output_location(path: str) -> tuple[Path, Path | None]:
+    """(where to write, the directory it must stay below: None for an absolute PATH)."""
+    if os.path.isabs(path):
+        return Path(path), None
+    normal = Path(os.path.normpath(path))
+    climbs = list(takewhile(lambda part: part == "..", normal.parts))
+    return normal, Path(*climbs) if climbs else Path(".")
+
+
+def _make_directories(bound: Path, parts: Sequence[str]) -> None:
+    """Make bound/parts one level at a time, refusing a level that is a link or not a directory
+    (mkdir with parents=True would follow a planted link and make directories elsewhere)."""
+    directory = bound
+    for part in parts:
+        directory = directory / part
+        try:
+            mode = directory.lstat().st_mode
+        except FileNotFoundError:
+            directory.mkdir()
+            continue
+        if stat.S_ISLNK(mode) or not stat.S_ISDIR(mode):
+            kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a directory"
+            raise UnsafeWriteError(f"refusing to write below {str(directory)!r}: it is {kind}")

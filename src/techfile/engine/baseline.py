@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from techfile.model.finding import Finding, Location, SuppressedFinding, Suppression
+from techfile.util.safe_write import write_text_atomically
 
 BASELINE_FILE = ".techfile-baseline.json"
 
@@ -84,5 +85,7 @@ def write_baseline(root: Path, findings: list[Finding], reason: str, today: date
     unique = list({e["fingerprint"]: e for e in entries}.values())
     payload = {"reason": reason, "created": today.isoformat(), "findings": unique}
     path = root / BASELINE_FILE
-    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    # the tree may hold a planted link by this name: UnsafeWriteError (exit 2), never followed
+    text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    write_text_atomically(path, text, confined_to=root)
     return path

@@ -7,13 +7,17 @@ each level stops at that limit, and a last notice says how many more findings ex
 from __future__ import annotations
 
 from techfile.model.result import RunResult
+from techfile.util.escape import for_terminal
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 SHOWN_PER_LEVEL = 10
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The runner turns %0A back into a line break inside the annotation; every other control
+    character, and a `##[` the runner would obey anywhere in the line, is shown escaped."""
+    encoded = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return encoded if encoded.isprintable() and "##" not in encoded else for_terminal(encoded)
 
 
 def escape_property(text: str) -> str:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from techfile.formatters.json_format import dumps
 from techfile.model.result import RunResult
 
 SEVERITIES = {"error": "critical", "warning": "major", "info": "info"}
@@ -23,4 +22,4 @@ def render(result: RunResult) -> str:
         }
         for f in result.findings
     ]
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return dumps(issues)

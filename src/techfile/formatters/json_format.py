@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from typing import Any
 
@@ -31,7 +32,25 @@ def render(result: RunResult) -> str:
             for s in result.suppressed
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return dumps(document)
+
+
+# Characters JSON may carry raw but a terminal or CI log showing the file would act on: DEL, C1
+# controls (U+009B is a CSI), bidirectional overrides, line separators, lone surrogates from
+# undecodable file names, and the `#` that starts a `##[command]` or `##vso[command]`. They
+# only ever occur inside strings, where a \u escape reads back as the same text.
+_INERT_IN_LOGS = re.compile(
+    "[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]|#(?=#(?:\\[|vso\\[))",
+    re.IGNORECASE,
+)
+
+
+def dumps(document: Any) -> str:
+    """JSON text (indented, non-ASCII kept readable) that is inert when printed to a log."""
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    if text.isascii() and "\x7f" not in text and "##" not in text:
+        return text + "\n"  # nothing to escape: the common case, found without a regex scan
+    return _INERT_IN_LOGS.sub(lambda found: f"\\u{ord(found[0]):04x}", text) + "\n"
 
 
 def finding_dict(finding: Finding, result: RunResult) -> dict[str, Any]:

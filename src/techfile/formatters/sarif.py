@@ -6,12 +6,12 @@ would show them as open alerts; `techfile waivers` lists them instead.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from techfile import __version__
 from techfile.data.pages import RulePage
+from techfile.formatters.json_format import dumps
 from techfile.model.finding import Finding, Location
 from techfile.model.result import RunResult
 
@@ -38,7 +38,7 @@ def render(result: RunResult) -> str:
         "results": [_result(f, rule_index, result.repo_path) for f in result.findings],
     }
     sarif = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+    return dumps(sarif)
 
 
 def _rule(page: RulePage) -> dict[str, Any]:

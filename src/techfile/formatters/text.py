@@ -1,11 +1,21 @@
 """`path:line:col: CODE [severity] message (name)`, one finding a line.
 
-Lines and columns are 1-based; a finding about a whole file points at its first line.
+Lines and columns are 1-based; a finding about a whole file points at its first line. Paths,
+ids and messages come from the checked-out tree, so every field is escaped for the terminal
+(`shown`): no escape sequence, workflow command or line break of theirs reaches the output.
 """
 
 from __future__ import annotations
 
 from techfile.model.result import RunResult
+from techfile.util.escape import for_terminal, neutralise_line_start
+
+
+def shown(text: str) -> str:
+    """`text` as one inert field of a terminal or CI log line (stdout and stderr alike)."""
+    if text.isprintable() and "::" not in text and "##" not in text:
+        return text  # nothing to escape: the common case, and a large run has many fields
+    return for_terminal(text)
 
 
 def render(result: RunResult) -> str:
@@ -13,8 +23,10 @@ def render(result: RunResult) -> str:
     for finding in result.findings:
         loc = finding.location
         name = result.pages[finding.code].name if finding.code in result.pages else ""
-        where = f"{loc.path}:{loc.line or 1}:{loc.column or 1}"
-        lines.append(
-            f"{where}: {finding.code} [{finding.severity.label}] {finding.message} ({name})"
+        where = f"{shown(loc.path)}:{loc.line or 1}:{loc.column or 1}"
+        line = (
+            f"{where}: {shown(finding.code)} [{finding.severity.label}] "
+            f"{shown(finding.message)} ({shown(name)})"
         )
+        lines.append(neutralise_line_start(line))
     return "".join(line + "\n" for line in lines)
