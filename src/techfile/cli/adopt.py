@@ -15,7 +15,7 @@ from techfile.adopt import (
     render_config,
     render_report,
 )
-from techfile.cli.options import EXIT_CLEAN, EXIT_ERROR
+from techfile.cli.options import EXIT_CLEAN, EXIT_ERROR, inert_lines, say
 from techfile.model.config import CONFIG_FILE
 
 
@@ -39,25 +39,24 @@ def adopt(path: str | None, preset: str | None, print_only: bool) -> int:
     say why, and write .techfile.toml. The documents are never changed."""
     root = Path(path or ".")
     if not root.is_dir():
-        click.echo(f"techfile: {root} is not a directory", err=True)
+        say(f"techfile: {root} is not a directory")
         return EXIT_ERROR
     there = None if print_only else existing_config(root)
     if there is not None:
-        click.echo(
+        say(
             f"techfile: {there}; adopt never overwrites a configuration. Use `techfile adopt "
-            "--print` to see what it would write, and merge it by hand",
-            err=True,
+            "--print` to see what it would write, and merge it by hand"
         )
         return EXIT_ERROR
     files = collect(root)
     if not files:
-        click.echo(f"techfile: no Markdown files under {root}; nothing to adopt", err=True)
+        say(f"techfile: no Markdown files under {root}; nothing to adopt")
         return EXIT_ERROR
     forced = None if preset in (None, "none") else preset
     convention, guesses = guess_all(files, forced, detect=preset != "none")
     config = render_config(convention, guesses, files, datetime.date.today())
     if print_only:
-        click.echo(render_report(root, convention, guesses, None), nl=False, err=True)
+        click.echo(inert_lines(render_report(root, convention, guesses, None)), nl=False, err=True)
         click.echo(config, nl=False)
         return EXIT_CLEAN
     target = root / CONFIG_FILE
@@ -65,10 +64,10 @@ def adopt(path: str | None, preset: str | None, print_only: bool) -> int:
         with target.open("x", encoding="utf-8") as handle:  # never overwrite, even in a race
             handle.write(config)
     except FileExistsError:
-        click.echo(f"techfile: {target} already exists; adopt never overwrites it", err=True)
+        say(f"techfile: {target} already exists; adopt never overwrites it")
         return EXIT_ERROR
     except OSError as problem:
-        click.echo(f"techfile: cannot write {target}: {problem.strerror}", err=True)
+        say(f"techfile: cannot write {target}: {problem.strerror}")
         return EXIT_ERROR
-    click.echo(render_report(root, convention, guesses, str(target)), nl=False)
+    click.echo(inert_lines(render_report(root, convention, guesses, str(target))), nl=False)
     return EXIT_CLEAN

@@ -6,7 +6,7 @@ import datetime
 
 import click
 
-from techfile.cli.options import EXIT_CLEAN, date_option, resolve_config
+from techfile.cli.options import EXIT_CLEAN, date_option, resolve_config, say
 from techfile.engine.baseline import write_baseline
 from techfile.engine.pipeline import RunOptions
 from techfile.engine.run import run
@@ -28,5 +28,5 @@ def baseline_write(paths: tuple[str, ...], reason: str, as_of: datetime.date | N
     config, _ = resolve_config(paths, False)
     result = run(config, RunOptions(as_of=as_of, ignore_baseline=True))
     path = write_baseline(config.root, result.findings, reason.strip(), datetime.date.today())
-    click.echo(f"techfile: wrote {len(result.findings)} finding(s) to {path}", err=True)
+    say(f"techfile: wrote {len(result.findings)} finding(s) to {path}")
     return EXIT_CLEAN

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from techfile.cli.options import EXIT_CLEAN, EXIT_ERROR
+from techfile.cli.options import EXIT_CLEAN, EXIT_ERROR, say
 from techfile.scaffold import ScaffoldError
 from techfile.scaffold import init as write_starter
 
@@ -26,17 +26,16 @@ def init(directory: str, device_name: str | None) -> int:
     try:
         written = write_starter(target, name)
     except ScaffoldError as problem:
-        click.echo(f"techfile: {problem}", err=True)
+        say(f"techfile: {problem}")
         return EXIT_ERROR
     except OSError as problem:
-        click.echo(f"techfile: cannot write into {directory}: {problem}", err=True)
+        say(f"techfile: cannot write into {directory}: {problem}")
         return EXIT_ERROR
-    click.echo(
+    say(
         f"techfile: wrote {len(written.files)} files for {name} into {directory}; every "
         "document is a draft with TODO placeholders. Next: "
         f"`techfile check {shlex.quote(directory)}` lists what is still to be done, and "
         f"`techfile report {shlex.quote(directory)} --output report.html` shows where the "
-        "file stands",
-        err=True,
+        "file stands"
     )
     return EXIT_CLEAN

@@ -112,6 +112,13 @@ def say(message: str) -> None:
     click.echo(shown(message), err=True)
 
 
+def inert_lines(text: str) -> str:
+    """A block of lines (file names, titles from the tree) for a terminal or CI log: each line
+    escaped on its own, the line breaks kept."""
+    ending = "\n" if text.endswith("\n") else ""
+    return "\n".join(shown(line) for line in text.splitlines()) + ending
+
+
 def write_output(path: str, text: str, what: str) -> None:
     """Write `text` to PATH for the user; a failure is a usage-level error naming `what`.
 

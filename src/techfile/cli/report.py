@@ -9,6 +9,7 @@ import click
 from techfile.cli.options import (
     EXIT_CLEAN,
     resolve_config,
+    say,
     selection_options,
     split_codes,
     write_output,
@@ -65,10 +66,9 @@ def report(
     states = data.coverage_counts()
     findings = sum(data.severity_counts.values())
     where = f"wrote {output} ({len(rendered.encode('utf-8'))} bytes)" if output else "report"
-    click.echo(
+    say(
         f"techfile: {where}: coverage {states['green']} covered, {states['amber']} partial, "
         f"{states['red']} gap; {len(data.missing_threats)} threat(s) with a safety impact "
-        f"outside the risk file; {findings} finding(s); as of {data.header.as_of}",
-        err=True,
+        f"outside the risk file; {findings} finding(s); as of {data.header.as_of}"
     )
     return EXIT_CLEAN

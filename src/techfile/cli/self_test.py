@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from techfile.cli.options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, date_option, write_output
+from techfile.cli.options import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    date_option,
+    say,
+    write_output,
+)
 from techfile.data.resources import bundled
 from techfile.selftest import fixture_cases, render
 from techfile.selftest import self_test as run_self_test
@@ -33,7 +40,7 @@ def self_test(output: str | None, as_of: datetime.date | None, fixtures_dir: str
     (OQ evidence for ISO 13485 4.1.6); exit 1 if any fixture fails."""
     fixtures = Path(fixtures_dir).resolve() if fixtures_dir else bundled("fixtures")
     if not fixture_cases(fixtures):
-        click.echo(f"techfile: no fixtures (*/*/expected.txt) under {fixtures}", err=True)
+        say(f"techfile: no fixtures (*/*/expected.txt) under {fixtures}")
         return EXIT_ERROR
     date = as_of or datetime.date.today()
     record = run_self_test(fixtures, date)
@@ -52,11 +59,10 @@ def self_test(output: str | None, as_of: datetime.date | None, fixtures_dir: str
     failed = record.failures
     total = len(record.results)
     verdict = "PASS" if record.passed else "FAIL"
-    click.echo(
+    say(
         f"techfile: self-test {verdict}: {total - len(failed)} of {total} fixtures gave their "
-        f"expected output" + (f"; record written to {output}" if output else ""),
-        err=True,
+        f"expected output" + (f"; record written to {output}" if output else "")
     )
     for result in failed:
-        click.echo(f"techfile: FAILED {result.name}/{result.case}: {result.problem}", err=True)
+        say(f"techfile: FAILED {result.name}/{result.case}: {result.problem}")
     return EXIT_CLEAN if record.passed else EXIT_FINDINGS

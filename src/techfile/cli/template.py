@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from techfile.cli.options import EXIT_CLEAN, EXIT_ERROR
+from techfile.cli.options import EXIT_CLEAN, EXIT_ERROR, say
 from techfile.scaffold import ScaffoldError, resolve_type
 from techfile.scaffold import template as skeleton
 
@@ -17,9 +17,9 @@ def template(type_name: str) -> int:
     try:
         canonical, _ = resolve_type(type_name)
     except ScaffoldError as problem:
-        click.echo(f"techfile: {problem}", err=True)
+        say(f"techfile: {problem}")
         return EXIT_ERROR
     if canonical != type_name.strip():
-        click.echo(f"techfile: {type_name} is an alias of {canonical}", err=True)
+        say(f"techfile: {type_name} is an alias of {canonical}")
     click.echo(skeleton(canonical), nl=False)
     return EXIT_CLEAN

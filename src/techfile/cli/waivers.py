@@ -7,7 +7,7 @@ from collections import Counter
 
 import click
 
-from techfile.cli.options import EXIT_CLEAN, date_option, resolve_config
+from techfile.cli.options import EXIT_CLEAN, date_option, inert_lines, resolve_config
 from techfile.engine.pipeline import RunOptions
 from techfile.engine.run import run
 
@@ -29,13 +29,17 @@ def waivers(paths: tuple[str, ...], as_of: datetime.date | None, example: bool) 
         until = f" until {item.until}" if item.until else ""
         approved = f" approved by {item.approved_by}" if item.approved_by else ""
         click.echo(
-            f"{loc.path}:{loc.line}: {item.kind} {','.join(item.codes)}{until}{approved} "
-            f"- {item.reason or '(no reason)'} [{used.get(item, 0)} finding(s)]"
+            inert_lines(
+                f"{loc.path}:{loc.line}: {item.kind} {','.join(item.codes)}{until}{approved} "
+                f"- {item.reason or '(no reason)'} [{used.get(item, 0)} finding(s)]"
+            )
         )
     baselined = [s.finding for s in result.suppressed if s.by.kind == "baseline"]
     if baselined:
         click.echo(f"\nBaselined findings ({len(baselined)}):")
         for finding in baselined:
             loc = finding.location
-            click.echo(f"  {loc.path}:{loc.line or 1}: {finding.code} {finding.message}")
+            click.echo(
+                inert_lines(f"  {loc.path}:{loc.line or 1}: {finding.code} {finding.message}")
+            )
     return EXIT_CLEAN
