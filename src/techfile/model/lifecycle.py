@@ -24,6 +24,7 @@ class Activity:
     test_types: tuple[str, ...]
     also_in: tuple[str, ...]
     hints: tuple[str, ...]
+    evidence: str | None = None  # the kind of evidence, when activities share one
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class LifecycleData:
     applies_when_types: tuple[str, ...]
     failing_results: frozenset[str]
     it_requirements: tuple[ItRequirement, ...]
+    security_documentation: tuple[str, ...] = ()
+    regulation: tuple[str, ...] = ()
+    first_documents: tuple[str, ...] = ()
 
     def activity(self, activity_id: str) -> Activity | None:
         return next((a for a in self.activities if a.id == activity_id), None)
@@ -57,6 +61,7 @@ def lifecycle_data() -> LifecycleData:
             test_types=tuple(normalise(str(w)) for w in entry.get("test_types", [])),
             also_in=tuple(entry.get("also_in", [])),
             hints=tuple(normalise(str(w)) for w in entry.get("hints", [])),
+            evidence=str(entry["evidence"]) if entry.get("evidence") else None,
         )
         for entry in raw["activities"]
     )
@@ -73,6 +78,9 @@ def lifecycle_data() -> LifecycleData:
             )
             for entry in raw["it_requirements"]
         ),
+        security_documentation=tuple(str(t) for t in raw.get("security_documentation", [])),
+        regulation=tuple(str(c) for c in raw.get("regulation", [])),
+        first_documents=tuple(str(a) for a in raw.get("first_documents", [])),
     )
 
 

@@ -20,6 +20,7 @@ from techfile.model.config import Config
 from techfile.model.document import Document, Item
 from techfile.model.finding import Location
 from techfile.model.index import Index
+from techfile.model.table import Table, clean_cell
 
 REGISTER_TYPE = "document-register"
 _NAME_SEPARATORS = re.compile(r"\s*(?:;|<br\s*/?>|\n)\s*", re.IGNORECASE)
@@ -212,3 +213,109 @@ def approval_date(ctx: HasIndexAndConfig, document: Document) -> datetime.date |
 def same_person(a: str, b: str) -> bool:
     """Names compared trimmed, with inner whitespace collapsed and case ignored."""
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+# --- release: one policy for every rule that asks "may a reviewer rely on this document?" ------
+#
+# A document states its release by its `status` (front-matter, or the register with
+# `approval-source = "register"`). Without a status, an approval record techfile can read
+# decides: dated `approvals` in the front-matter, or an approval row in a body table (GSTT's
+# forms carry `| **Approval** | ... |` in their "General" table). A document with neither is
+# *unstated*: techfile does not judge its approval (teams often approve in an eQMS), it counts
+# as evidence where its type makes it evidence, and the run says once how many there are.
+# Only the submission profile (SUB001) asks for their approval record.
+
+APPROVED, UNRELEASED, WITHDRAWN_STATE, UNSTATED = "approved", "unreleased", "withdrawn", "unstated"
+APPROVAL_LABELS = frozenset({"approval", "approvals", "approved by", "approver", "approvers"})
+_LABEL_MARKUP = re.compile(r"[*_`:]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """Whether a reviewer may rely on a document, and what says so."""
+
+    state: str  # APPROVED | UNRELEASED | WITHDRAWN_STATE | UNSTATED
+    status: str | None  # the effective status as written (lower case), None when not given
+    basis: str  # how a message names the record: "status `draft`", "its Approval row is empty"
+    location: Location  # where that record is (the document's first line when there is none)
+
+
+def release(ctx: HasIndexAndConfig, document: Document) -> Release:
+    status = effective_status(ctx, document)
+    if status in WITHDRAWN or not document.active:
+        return Release(WITHDRAWN_STATE, status, f"status `{status}`", document.location())
+    if status is not None:
+        state = APPROVED if status == "approved" else UNRELEASED
+        return Release(state, status, f"status `{status}`", status_location(ctx, document))
+    if any(a.date is not None for a in effective_approvals(ctx, document)):
+        return Release(APPROVED, None, "a dated approval", document.location("approvals"))
+    row = approval_row(document)
+    if row is not None:
+        label, value, where = row
+        if value:
+            return Release(APPROVED, None, f"its {label} row ({value})", where)
+        return Release(UNRELEASED, None, f"its {label} row is empty", where)
+    return Release(UNSTATED, None, "no status", document.location())
+
+
+def counts_as_released(ctx: HasIndexAndConfig, document: Document) -> bool:
+    """Approved, or unstated (techfile does not judge what the file does not state)."""
+    return release(ctx, document).state in (APPROVED, UNSTATED)
+
+
+def approval_row(document: Document) -> tuple[str, str, Location] | None:
+    """The approval recorded in a body table that no item list took: a row labelled
+    `Approval` / `Approved by` (its other cells are the record), or a column so headed.
+    Returns (label as written, the record, where), the record "" when the cells are empty."""
+    for table in document.tables:
+        if table.path is not None:
+            continue  # a CSV file's rows are data, not the document's approval block
+        found = _approval_in_column(document, table) or _approval_in_rows(document, table)
+        if found is not None:
+            return found
+    return None
+
+
+def _label_of(cell: str) -> str:
+    return " ".join(_LABEL_MARKUP.sub(" ", cell).split()).casefold()
+
+
+def _approval_in_rows(document: Document, table: Table) -> tuple[str, str, Location] | None:
+    """A two-column key/value table (`| **Approval** | Dr. A. Smith, 2025-03-01 |`)."""
+    if len(table.headers) != 2:
+        return None
+    lines = table.rows or ((0, table.headers),)  # a header-only table is one key/value row
+    for line, cells in lines:
+        if cells and _label_of(cells[0]) in APPROVAL_LABELS:
+            value = "; ".join(c for c in (clean_cell(x) for x in cells[1:]) if c)
+            where = Location(document.path, line or table.line, 0, document.id)
+            return _LABEL_MARKUP.sub("", cells[0]).strip(), value, where
+    return None
+
+
+def _approval_in_column(document: Document, table: Table) -> tuple[str, str, Location] | None:
+    """A table with an `Approved by` column (`| Version | Approved by | Date |`)."""
+    if not table.rows:
+        return None
+    for position, header in enumerate(table.headers):
+        if _label_of(header) not in APPROVAL_LABELS:
+            continue
+        values = [clean_cell(c[position]) for _, c in table.rows if position < len(c)]
+        value = "; ".join(v for v in values if v)
+        label = _LABEL_MARKUP.sub("", header).strip()
+        return label, value, Location(document.path, table.rows[0][0], 0, document.id)
+    return None
+
+
+def unstated_documents(ctx: HasIndexAndConfig, documents: list[Document]) -> list[Document]:
+    return [d for d in documents if release(ctx, d).state == UNSTATED]
+
+
+def unstated_notice(count: int) -> str:
+    """The once-per-run sentence about documents whose approval techfile did not judge."""
+    documents = "document carries" if count == 1 else "documents carry"
+    return (
+        f"{count} {documents} no status and no approval record techfile can read; techfile did "
+        "not judge their approval (README: documents without a status), and `--profile "
+        "submission` lists them"
+    )

@@ -4,26 +4,75 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from techfile.model.document import Document
 from techfile.model.finding import Finding, Location
-from techfile.model.register import effective_status, is_withdrawn, status_location
+from techfile.model.register import UNRELEASED, UNSTATED, Release, release
 from techfile.rules.base import Context, rule
+
+SHOWN = 5  # documents named in the one finding about documents without a status
+STATUS_PHRASES = {"draft": "is a draft", "in-review": "is still in review"}
+
+
+def _clauses(ctx: Context, code: str) -> str:
+    page = ctx.pages.get(code)
+    return " and ".join(page.clauses) if page else ""
 
 
 @rule("SUB001")
 def document_not_approved(ctx: Context) -> Iterator[Finding]:
+    clauses = _clauses(ctx, "SUB001")
+    unstated: list[Document] = []
     for document in ctx.documents:
-        status = effective_status(ctx, document)
-        if status == "approved" or is_withdrawn(ctx, document):
-            continue
-        status = status or "no status"
-        yield ctx.finding(
-            "SUB001",
-            f"{document.label()} is {status}, not approved; a notified body reviews only released "
-            "documents, so approve it (with version and approval record) or take it out of the "
-            "submission",
-            status_location(ctx, document),
-            key=(document.id or document.path,),
-        )
+        found = release(ctx, document)
+        if found.state == UNSTATED:
+            unstated.append(document)
+        elif found.state == UNRELEASED:
+            record = (
+                "with version and approval record"
+                if found.status is not None
+                else "and record who approved it, and when, in that row"
+            )
+            yield ctx.finding(
+                "SUB001",
+                f"{document.label()} {_why_unreleased(found)}; a notified body reviews only "
+                f"documents approved before issue ({clauses}), so approve it ({record}) or take "
+                "it out of the submission",
+                found.location,
+                key=(document.id or document.path,),
+            )
+    if unstated:
+        yield _unstated_finding(ctx, sorted(unstated, key=lambda d: d.path), clauses)
+
+
+def _why_unreleased(found: Release) -> str:
+    if found.status is not None:
+        return STATUS_PHRASES.get(found.status, f"has status `{found.status}`") + ", not approved"
+    return f"is not approved: {found.basis}"
+
+
+def _unstated_finding(ctx: Context, documents: list[Document], clauses: str) -> Finding:
+    """One finding for every document that states no status: one cause (approval is kept
+    where techfile cannot read it, or not at all), one fix, listed once."""
+    names = ", ".join(d.label() for d in documents[:SHOWN])
+    more = f" and {len(documents) - SHOWN} more" if len(documents) > SHOWN else ""
+    count = (
+        "1 document states no status and carries"
+        if len(documents) == 1
+        else f"{len(documents)} documents state no status and carry"
+    )
+    message = (
+        f"{count} no approval record techfile can read ({names}{more}); "
+        f"a notified body relies only on documents approved before issue ({clauses}), so "
+        "record each one's approval: `status: approved` with `approvals` in its front-matter, "
+        'or its entry in a document register with `approval-source = "register"`'
+    )
+    return ctx.finding(
+        "SUB001",
+        message,
+        documents[0].location(),
+        key=("no-status",),
+        related=tuple(Location(d.path, 1, 0, d.id) for d in documents[1:]),
+    )
 
 
 @rule("SUB002")

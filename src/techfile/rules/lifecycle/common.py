@@ -7,8 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 from techfile.model.document import Document, Item
-from techfile.model.evidence import document_status, run_citations
+from techfile.model.evidence import run_citations
+from techfile.model.finding import Location
 from techfile.model.lifecycle import lifecycle_data, texts
+from techfile.model.register import (
+    APPROVED,
+    UNSTATED,
+    Release,
+    release,
+    unstated_documents,
+    unstated_notice,
+)
 from techfile.rules.base import Context
 
 RELIANCE = ("environment", "operator", "user")  # implemented_by values outside the product
@@ -22,7 +31,9 @@ def _page_clauses_text(ctx: Context, code: str) -> str:
     """`EN IEC 81001-5-1:2022 5.8.1 and 5.8.5`; `MDR Annex I 17.4 and 23.4(ab); MDCG ...`."""
     page = ctx.pages.get(code)
     groups: dict[str, list[str]] = {}
-    for text in page.clauses if page else ():
+    for written in page.clauses if page else ():
+        ref = ctx.clauses.parse(written)
+        text = ctx.clauses.display(ref) if ref is not None else written  # with its edition
         standard, _, number = text.rpartition(" ")
         groups.setdefault(standard, []).append(number)
     return "; ".join(
@@ -30,18 +41,40 @@ def _page_clauses_text(ctx: Context, code: str) -> str:
     )
 
 
+def _release(ctx: Context, document: Document) -> Release:
+    """The document's release, read once per run (the SDL rules ask for it often)."""
+    known: dict[int, Release] = ctx.shared("sdl-release", dict)
+    if id(document) not in known:
+        known[id(document)] = release(ctx, document)
+    return known[id(document)]
+
+
 def _is_approved(ctx: Context, document: Document) -> bool:
-    """Approved in its front-matter, or in the document register when the configuration says
-    `approval-source = "register"`."""
-    from_register = ctx.config.get("approval-source") == "register"
-    status = document_status(ctx.index, document, from_register)
-    return (status or "").casefold() == "approved"
+    """Whether the document counts as released evidence: approved (in its front-matter, its
+    approval record, or the document register with `approval-source = "register"`), or
+    stating no status at all (techfile does not judge what the file does not state; see
+    `techfile.model.register.release`)."""
+    return _release(ctx, document).state in (APPROVED, UNSTATED)
 
 
 def _status_text(ctx: Context, document: Document) -> str:
-    from_register = ctx.config.get("approval-source") == "register"
-    status = document_status(ctx.index, document, from_register)
-    return f"`{status}`" if status else "not given"
+    """What keeps an unreleased document from counting: `status: `draft``, or `its Approval
+    row is empty`."""
+    found = _release(ctx, document)
+    return f"status: `{found.status}`" if found.status else found.basis
+
+
+def _release_location(ctx: Context, document: Document) -> Location:
+    return _release(ctx, document).location
+
+
+def note_unstated(ctx: Context) -> None:
+    """Say once per run how many documents state no status (their approval is not judged)."""
+    active = [d for d in ctx.index.documents if d.active]
+    count = len(unstated_documents(ctx, active))
+    notice = unstated_notice(count) if count else None
+    if notice and notice not in ctx.notices:
+        ctx.notices.append(notice)
 
 
 def _label(document: Document) -> str:

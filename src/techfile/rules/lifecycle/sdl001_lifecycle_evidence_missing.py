@@ -1,19 +1,37 @@
 """SDL001 lifecycle-evidence-missing: an activity of the EN IEC 81001-5-1 secure lifecycle, such
 as the threat model, penetration testing or vulnerability handling, has no approved document in
-the technical file that covers it. The likely fixes it names are found in `sdl001_suggestions`.
+the technical file that covers it.
+
+One defect, one finding: activities that share a kind of evidence (the four kinds of security
+testing, all shown by security test reports) and miss it for the same reason are reported
+together, and a technical file with no product-security documentation at all gets one finding
+that says so (`sdl001_placement`), not one per activity. The likely fixes a message names are
+found in `sdl001_suggestions`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from techfile.data.clauses import Clause
 from techfile.model.document import Document
 from techfile.model.evidence import run_citations
-from techfile.model.finding import Finding, Location
+from techfile.model.finding import Finding
 from techfile.model.lifecycle import Activity, counts_by_type, lifecycle_data
 from techfile.rules.base import Context, rule
-from techfile.rules.lifecycle.common import _family, _is_approved, lifecycle_applies
+from techfile.rules.lifecycle.common import (
+    _family,
+    _is_approved,
+    lifecycle_applies,
+    note_unstated,
+)
+from techfile.rules.lifecycle.sdl001_placement import (
+    activity_anchor,
+    has_security_documentation,
+    no_security_documentation,
+)
 from techfile.rules.lifecycle.sdl001_suggestions import (
     Cited,
     _cites,
@@ -24,23 +42,32 @@ from techfile.rules.lifecycle.sdl001_suggestions import (
 )
 
 
+@dataclass(frozen=True)
+class _Gap:
+    """An activity (or several of one kind of evidence) and the clauses left uncovered."""
+
+    activities: tuple[Activity, ...]
+    missing: tuple[Clause, ...]
+    suggestions: tuple[_Suggestion, ...]
+
+
 @rule("SDL001")
 def lifecycle_evidence_missing(ctx: Context) -> Iterator[Finding]:
-    data = lifecycle_data()
     family = _family(ctx)
     standard = ctx.clauses.standards.get(family or "")
     if standard is None or not lifecycle_applies(ctx):
         return
+    note_unstated(ctx)
     cited = _cited_clauses(ctx, family or "", standard.clauses)
-    approved = [d for d in ctx.documents if _is_approved(ctx, d)]
-    for activity in data.activities:
-        missing = []
-        for clause_id in activity.clauses:
-            clause = standard.clauses.get(clause_id)
-            if clause is not None and not _covered(ctx, activity, clause, cited, approved):
-                missing.append(clause)
-        if missing:
-            yield _missing_finding(ctx, activity, missing, cited)
+    gaps = _gaps(ctx, standard.clauses, cited)
+    if not gaps:
+        return
+    if not has_security_documentation(ctx, family or ""):
+        missing = [clause for gap in gaps for clause in gap.missing]
+        yield no_security_documentation(ctx, missing)
+        return
+    for gap in _merged(ctx, gaps, cited):
+        yield _missing_finding(ctx, gap, cited)
 
 
 def _cited_clauses(ctx: Context, family: str, clauses: dict[str, Clause]) -> Cited:
@@ -56,10 +83,25 @@ def _cited_clauses(ctx: Context, family: str, clauses: dict[str, Clause]) -> Cit
     return cited
 
 
+def _gaps(ctx: Context, clauses: dict[str, Clause], cited: Cited) -> list[_Gap]:
+    released = [d for d in ctx.documents if _is_approved(ctx, d)]
+    gaps = []
+    for activity in lifecycle_data().activities:
+        missing = [
+            clause
+            for clause in (clauses.get(c) for c in activity.clauses)
+            if clause is not None and not _covered(ctx, activity, clause, cited, released)
+        ]
+        if missing:
+            found = _suggestions(ctx, activity, missing, cited)
+            gaps.append(_Gap((activity,), tuple(missing), tuple(found)))
+    return gaps
+
+
 def _covered(
-    ctx: Context, activity: Activity, clause: Clause, cited: Cited, approved: list[Document]
+    ctx: Context, activity: Activity, clause: Clause, cited: Cited, released: list[Document]
 ) -> bool:
-    for document in approved:
+    for document in released:
         if ctx.evidence_class(document) not in clause.accepts:
             continue
         if counts_by_type(activity, document) or _cites(document, clause, cited):
@@ -67,29 +109,60 @@ def _covered(
     return False
 
 
-def _missing_finding(
-    ctx: Context, activity: Activity, missing: list[Clause], cited: Cited
-) -> Finding:
-    first = missing[0]
+def _merged(ctx: Context, gaps: list[_Gap], cited: Cited) -> list[_Gap]:
+    """Gaps of one kind of evidence whose fixes are the same files, in the same way, become
+    one gap: a missing security test report is one defect, not four."""
+    groups: dict[tuple[object, ...], list[_Gap]] = {}
+    for gap in gaps:
+        activity = gap.activities[0]
+        if activity.evidence is None:
+            key: tuple[object, ...] = ("activity", activity.id)
+        else:
+            key = ("evidence", activity.evidence, tuple(s.signature for s in gap.suggestions))
+        groups.setdefault(key, []).append(gap)
+    merged = []
+    for group in groups.values():
+        if len(group) == 1:
+            merged.append(group[0])
+            continue
+        activities = tuple(a for gap in group for a in gap.activities)
+        missing = tuple(clause for gap in group for clause in gap.missing)
+        joined = dataclasses.replace(
+            activities[0],
+            name=" or ".join(a.name for a in activities),
+            clauses=tuple(c.id for c in missing),
+        )
+        found = _suggestions(ctx, joined, list(missing), cited)
+        merged.append(_Gap(activities, missing, tuple(found)))
+    return merged
+
+
+def _names(activities: tuple[Activity, ...]) -> str:
+    names = [a.name for a in activities]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _missing_finding(ctx: Context, gap: _Gap, cited: Cited) -> Finding:
+    first = gap.missing[0]
     display = ctx.clauses.display(_ref(ctx, first))
-    numbers = ", ".join(c.id for c in missing)
+    numbers = ", ".join(c.id for c in gap.missing)
     where = f"{display.rsplit(' ', 1)[0]} {numbers}"
-    suggestions = _suggestions(ctx, activity, missing, cited)
     message = (
-        f"no approved document covers the {activity.name} ({where}); a notified body will ask "
-        "for it. "
+        f"no approved document covers the {_names(gap.activities)} ({where}); a notified body "
+        "will ask for it. "
     )
-    entries = "`, `".join(ctx.clauses.display(_ref(ctx, c)) for c in missing)
+    entries = "`, `".join(ctx.clauses.display(_ref(ctx, c)) for c in gap.missing)
+    suggestions = list(gap.suggestions)
     if suggestions:
         message += _suggestion_text(suggestions, entries)
     else:
-        message += _generic_fix(activity, entries)
+        message += _generic_fix(gap.activities[0], entries)
     return ctx.finding(
         "SDL001",
         message,
-        _anchor(ctx, first, suggestions),
+        activity_anchor(ctx, list(gap.missing), suggestions),
         clause=display,
-        key=(activity.id,),
+        key=("+".join(a.id for a in gap.activities),),
     )
 
 
@@ -103,31 +176,3 @@ def _generic_fix(activity: Activity, entries: str) -> str:
     usual = " or ".join(f"`{t}`" for t in activity.also_in[:3])
     often = f" (often a document of type {usual})" if usual else ""
     return f"List `{entries}` in the `evidence_for` of the approved document that holds it{often}"
-
-
-def _anchor(ctx: Context, clause: Clause, suggestions: list[_Suggestion]) -> Location:
-    """Where the missing evidence is reported: the conformity-matrix row that claims it (so a
-    finding of the evidence family about that row owns the defect), else the most likely file,
-    else the security plan, the conformity matrix, the device description or the
-    configuration."""
-    for row_doc in ctx.index.of_type("conformity-matrix"):
-        for row in row_doc.items.get("rows", []):
-            text = row.get("clause")
-            if not isinstance(text, str):
-                continue
-            family = ctx.clauses.family_of(str(row_doc.meta.get("standard", "")))
-            ref = ctx.clauses.parse(text, default_family=family)
-            if ref is not None and ref.family == clause.family and ref.clause == clause.id:
-                return row.location_of("evidence")
-    if suggestions:
-        return suggestions[0].location
-    for type_name in ("security-plan", "conformity-matrix", "device-description"):
-        for document in ctx.index.of_type(type_name):
-            return document.location()
-    if ctx.config.source is not None:
-        try:
-            return Location(ctx.config.source.relative_to(ctx.root).as_posix(), 1)
-        except ValueError:
-            pass
-    documents = ctx.documents or ctx.index.documents
-    return documents[0].location() if documents else Location(".", 0)

@@ -17,7 +17,13 @@ from techfile.model.lifecycle import has_phrase as _has_phrase
 from techfile.model.lifecycle import normalise as _normalise
 from techfile.model.lifecycle import stated_test_type as _test_type_words
 from techfile.rules.base import Context
-from techfile.rules.lifecycle.common import _is_approved, _label, _status_text, _text
+from techfile.rules.lifecycle.common import (
+    _is_approved,
+    _label,
+    _release_location,
+    _status_text,
+    _text,
+)
 
 SUGGESTIONS = 2  # at most this many likely files are named in one SDL001 message
 
@@ -39,6 +45,11 @@ class _Suggestion:
     location: Location
     holder: str | None = None  # "if HOLDER holds it, list the clause": merged when repeated
     unapproved: bool = False
+    kind: str = ""  # which of the five kinds of fix below: activities with equal fixes merge
+
+    @property
+    def signature(self) -> tuple[str, str, bool]:
+        return self.kind, self.location.path, self.unapproved
 
 
 def _suggestion_text(suggestions: list[_Suggestion], entries: str) -> str:
@@ -61,12 +72,14 @@ def _suggestions(
     clause = missing[0]
     display = "`, `".join(ctx.clauses.display(_ref(ctx, c)) for c in missing)
 
-    def add(document: Document, text: str, location: Location, holder: bool = False) -> None:
+    def add(
+        document: Document, text: str, location: Location, kind: str, holder: bool = False
+    ) -> None:
         if document.path not in named:
             named.add(document.path)
             unapproved = holder and not _is_approved(ctx, document)
             label = _label(document) if holder else None
-            found.append(_Suggestion(text, location, label, unapproved))
+            found.append(_Suggestion(text, location, label, unapproved, kind))
 
     def holds(document: Document) -> None:
         approve = "" if _is_approved(ctx, document) else " and approve it"
@@ -76,6 +89,7 @@ def _suggestions(
             document.location("evidence_for")
             if "evidence_for" in document.meta
             else document.location(),
+            "holder",
             holder=True,
         )
 
@@ -86,9 +100,9 @@ def _suggestions(
         if relevant and accepted and not _is_approved(ctx, document):
             add(
                 document,
-                f"{_label(document)} would count once approved "
-                f"(status: {_status_text(ctx, document)})",
-                document.location("status") if "status" in document.meta else document.location(),
+                f"{_label(document)} would count once approved ({_status_text(ctx, document)})",
+                _release_location(ctx, document),
+                "unapproved",
             )
     # 2. a security test of something other than the device
     for document in ctx.documents:
@@ -98,6 +112,7 @@ def _suggestions(
                 f"{_label(document)} tested `{tested_product(document)}`, not "
                 f"{ctx.device_name()}, so it is not evidence for the device",
                 document.location("test_object", "product"),
+                "other-product",
             )
     # 3. a security test report whose test type names other testing
     for document in ctx.documents:
@@ -113,6 +128,7 @@ def _suggestions(
                 f"{activity.name}, say so in `test_type`, or list `{display}` in its "
                 "`evidence_for`",
                 document.location("test_type"),
+                "test-type",
             )
     if found:
         return found  # a document that nearly counts is the clearest fix
@@ -135,6 +151,7 @@ def _suggestions(
                 f"the file {document.path} looks like a {suggested_type.replace('-', ' ')} but "
                 f"has no document type techfile knows; give it `type: {suggested_type}`",
                 document.location(),
+                "untyped",
             )
         elif (
             document.type is not None

@@ -17,6 +17,16 @@ from techfile.model.lifecycle import stated_test_type as _test_type_words
 from techfile.rules.base import Context, rule
 from techfile.rules.lifecycle.common import _device_test_reports, _text
 
+# independence levels from least to most independent (the schema's enum, in order)
+LEVELS = ("none", "independent-person", "independent-department", "independent-organisation")
+DEFAULT_MINIMUM = "independent-department"
+BY_LEVEL = {  # "penetration testing by ...", for the least level that passes
+    "none": "anyone",
+    "independent-person": "a person who did not develop what is tested",
+    "independent-department": "an independent department or an independent organisation",
+    "independent-organisation": "an independent organisation",
+}
+
 
 def _is_penetration_test(document: Document) -> bool:
     activity = lifecycle_data().activity("penetration-testing")
@@ -59,19 +69,38 @@ def tester_objectivity_undocumented(ctx: Context) -> Iterator[Finding]:
             )
             continue
         level = independence.get("level") if isinstance(independence, dict) else None
-        if isinstance(level, str) and level.strip().casefold() == "none":
-            if not _is_penetration_test(document):
-                continue
-            yield ctx.finding(
-                "SDL003",
-                f"the penetration test {document.label()} was performed by testers with "
-                "independence level `none`; independent penetration testers are a "
-                "recommendation (the informative annex of EN IEC 81001-5-1; the FDA premarket "
-                "cybersecurity guidance, section V.C), not a requirement, but a notified body "
-                "will ask how the testers stayed objective. Explain it in `independence.means`, "
-                "or have the test repeated by an independent team",
-                document.location("independence", "level"),
-                clause=clause,
-                key=("level-none",),
-                severity=Severity.WARNING,
-            )
+        finding = _low_independence(ctx, document, level)
+        if finding is not None:
+            yield finding
+
+
+def _minimum_level(ctx: Context) -> str:
+    value = ctx.options("SDL003").get("penetration-test-independence", DEFAULT_MINIMUM)
+    return value if isinstance(value, str) and value in LEVELS else DEFAULT_MINIMUM
+
+
+def _low_independence(ctx: Context, document: Document, level: Any) -> Finding | None:
+    """A penetration test by testers less independent than Table A.1 of the standard's
+    informative Annex A recommends (an independent department, by default)."""
+    if not isinstance(level, str) or level.strip().casefold() not in LEVELS:
+        return None  # a value outside the levels is FM004's
+    written = level.strip().casefold()
+    minimum = _minimum_level(ctx)
+    if LEVELS.index(written) >= LEVELS.index(minimum) or not _is_penetration_test(document):
+        return None
+    clause = ctx.page_clause("SDL003") or ""
+    standard = clause.rsplit(" ", 1)[0]
+    wanted = BY_LEVEL[minimum]
+    return ctx.finding(
+        "SDL003",
+        f"the penetration test {document.label()} was performed by testers with independence "
+        f"level `{written}`; Table A.1 in the informative Annex A of {standard} recommends "
+        f"penetration testing by {wanted}. It is a recommendation, not "
+        f"a requirement of {clause}, but a notified body will ask how the testers stayed "
+        "objective. Explain it in `independence.means`, or have the test repeated by "
+        f"{wanted}",
+        document.location("independence", "level"),
+        clause=clause,
+        key=(f"level-{written}",),
+        severity=Severity.WARNING,
+    )

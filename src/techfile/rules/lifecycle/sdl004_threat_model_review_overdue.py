@@ -49,7 +49,7 @@ def threat_model_review_overdue(ctx: Context) -> Iterator[Finding]:
             "SDL004",
             f"threat model {document.label()} was last approved or reviewed on "
             f"{latest.isoformat()}, more than {months} months before {ctx.as_of.isoformat()}; "
-            f"for a released product {clause} expects the threat model to be reviewed at least "
+            f"for a released product {clause} requires the threat model to be reviewed at least "
             "once a year, and a notified body will ask for that review. Review it and record the "
             "review (a new approved version, or an entry `{by, date, result}` in `reviews`)",
             document.location(*path),
