@@ -105,6 +105,7 @@ def conclude(ctx: Context, raw: list[Finding], options: RunOptions, setup: Setup
         notices=ctx.notices,
         baseline_gone=gone,
         view=ctx,
+        config_path=config.relative_source,
     )
     return result
 

@@ -116,4 +116,5 @@ def _from_store(stored: dict[str, Any], config: Config, setup: Setup) -> RunResu
         documents=int(documents),
         notices=[str(n) for n in stored["notices"]],
         baseline_gone=int(gone),
+        config_path=config.relative_source,
     )

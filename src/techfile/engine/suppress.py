@@ -107,12 +107,7 @@ def _table_end(file: ParsedFile, line: int) -> int | None:
 
 
 def _config_path(config: Config) -> str:
-    if config.source is None:
-        return CONFIG_FILE
-    try:
-        return config.source.relative_to(config.root).as_posix()
-    except ValueError:
-        return config.source.name
+    return config.relative_source or CONFIG_FILE
 
 
 def _waivers(file: ParsedFile, as_of: datetime.date) -> Iterable[_Candidate]:

@@ -35,8 +35,8 @@ def render(result: RunResult) -> str:
             hidden += 1
             continue
         loc = finding.location
-        properties = [f"file={escape_property(result.repo_path(loc.path))}"]
-        if loc.line:
+        properties = [f"file={escape_property(result.repo_path(loc.path))}"] if loc.path else []
+        if loc.path and loc.line:
             properties.append(f"line={loc.line}")
         if loc.column:
             properties.append(f"col={loc.column}")

@@ -16,7 +16,7 @@ def render(result: RunResult) -> str:
             "fingerprint": f.fingerprint,
             "severity": SEVERITIES[f.severity.label],
             "location": {
-                "path": result.repo_path(f.location.path),
+                "path": result.anchor(f.location.path),
                 "lines": {"begin": f.location.line or 1},
             },
         }

@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 from xml.sax.saxutils import escape, quoteattr
 
-from techfile.model.finding import Finding
+from techfile.model.finding import WHOLE_FILE, Finding
 from techfile.model.result import RunResult
 from techfile.util.escape import for_terminal, for_xml
 
@@ -50,6 +50,7 @@ def render(result: RunResult) -> str:
         out.append('    <testcase name="technical file" classname="techfile"/>')
         out.append("  </testsuite>")
     for path, findings in sorted(by_path.items()):
+        path = path or WHOLE_FILE
         out.append(
             f"  <testsuite name={_attribute(path)} tests={quoteattr(str(len(findings)))} "
             f"failures={quoteattr(str(len(findings)))}>"
@@ -63,7 +64,7 @@ def render(result: RunResult) -> str:
 def _testcase(path: str, finding: Finding) -> list[str]:
     loc = finding.location
     name = f"{finding.code} line {loc.line or 1}"
-    where = f"{path}:{loc.line or 1}:{loc.column or 1}"
+    where = f"{path}:{loc.line or 1}:{loc.column or 1}" if loc.path else path
     detail = f"{where}: {finding.code} [{finding.severity.label}] {finding.message}"
     return [
         f"    <testcase name={_attribute(name)} classname={_attribute(path)}>",

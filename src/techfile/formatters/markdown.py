@@ -10,6 +10,7 @@ import re
 from collections import Counter
 
 from techfile import __version__
+from techfile.model.finding import WHOLE_FILE
 from techfile.model.result import RunResult
 from techfile.util.escape import for_markdown_code, neutralise_line_start
 
@@ -67,7 +68,11 @@ def render(result: RunResult) -> str:
     lines += ["| where | rule | message |", "|---|---|---|"]
     for finding in ranked[:TOP]:
         loc = finding.location
-        where = for_markdown_code(f"{loc.path}:{loc.line or 1}", in_table=True)
+        where = (
+            for_markdown_code(f"{loc.path}:{loc.line or 1}", in_table=True)
+            if loc.path
+            else WHOLE_FILE
+        )
         lines.append(f"| {where} | {_cell(finding.code)} | {_cell(finding.message)} |")
     text = neutralise_line_start("\n".join(lines) + "\n")
     if len(text.encode()) > LIMIT:

@@ -35,7 +35,7 @@ def render(result: RunResult) -> str:
         },
         "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "repository root"}}},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, rule_index, result.repo_path) for f in result.findings],
+        "results": [_result(f, rule_index, result.anchor) for f in result.findings],
     }
     sarif = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return dumps(sarif)

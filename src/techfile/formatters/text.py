@@ -7,6 +7,7 @@ ids and messages come from the checked-out tree, so every field is escaped for t
 
 from __future__ import annotations
 
+from techfile.model.finding import WHOLE_FILE
 from techfile.model.result import RunResult
 from techfile.util.escape import for_terminal, neutralise_line_start
 
@@ -23,7 +24,7 @@ def render(result: RunResult) -> str:
     for finding in result.findings:
         loc = finding.location
         name = result.pages[finding.code].name if finding.code in result.pages else ""
-        where = f"{shown(loc.path)}:{loc.line or 1}:{loc.column or 1}"
+        where = f"{shown(loc.path)}:{loc.line or 1}:{loc.column or 1}" if loc.path else WHOLE_FILE
         line = (
             f"{where}: {shown(finding.code)} [{finding.severity.label}] "
             f"{shown(finding.message)} ({shown(name)})"

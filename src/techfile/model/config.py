@@ -85,5 +85,15 @@ class Config:
         header = re.compile(rf"^\s*\[\[\s*{re.escape(prefix + name)}\s*\]\]", re.MULTILINE)
         return [text.count("\n", 0, m.start()) + 1 for m in header.finditer(text)]
 
+    @property
+    def relative_source(self) -> str:
+        """The configuration file, relative to the root ("" when there is none)."""
+        if self.source is None:
+            return ""
+        try:
+            return self.source.relative_to(self.root).as_posix()
+        except ValueError:
+            return self.source.name
+
     def rule_options(self, code: str) -> dict[str, Any]:
         return dict(self.raw.get("rules", {}).get(code, {}))

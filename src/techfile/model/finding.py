@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from techfile.data.severity import Severity
 
+WHOLE_FILE = "(technical file)"  # how a finding about no one document names its place
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Location:

@@ -27,7 +27,14 @@ class RunResult:
     baseline_gone: int = 0
     repo_prefix: str = ""  # the root's path inside its git repository ("" at the top)
     view: RunView | None = None  # what the rules saw of the technical file, for reports
+    config_path: str = ""  # the configuration file, root-relative ("" when there is none)
 
     def repo_path(self, path: str) -> str:
         """A root-relative path as the repository sees it (for SARIF and annotations)."""
         return f"{self.repo_prefix}/{path}" if self.repo_prefix else path
+
+    def anchor(self, path: str) -> str:
+        """The file a code-scanning format names for a finding: its own, else (a finding about
+        the technical file as a whole) the configuration file, since those services accept no
+        finding without a file."""
+        return self.repo_path(path or self.config_path or ".")
