@@ -4,27 +4,28 @@ The key of each entry is the file's content hash (the git blob id in index mode)
 cache directory's name carries the tool version and a hash of the parse settings, so a new
 version or a changed configuration never reads an old entry. Entries are spread over 256
 shard files by the first two hex digits of their key, so a run that parsed one changed file
-rewrites one small shard, not the whole cache. A corrupted or foreign shard is ignored and
-rewritten, never trusted.
+rewrites one small shard, not the whole cache. Every shard is sealed (cache_trust.py): one
+that techfile did not write for this root and this name, or that does not decode exactly,
+is a miss, never trusted.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import shutil
-import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from techfile import __version__
 from techfile.intake import codec
+from techfile.intake.cache_trust import CacheDirectory
 from techfile.intake.parse import ParsedFile
-from techfile.model.config import CACHE_DIR
+from techfile.model.config import DEFAULT_MAX_FILE_SIZE
 
-FORMAT = 4
+FORMAT = 5
+SHARD_LIMIT = 16 * DEFAULT_MAX_FILE_SIZE  # bytes; a larger shard is not read (a miss)
+WRITERS = 8
 
 Entries = dict[str, dict[str, Any]]
 
@@ -37,8 +38,8 @@ def content_key(data: bytes) -> str:
 
 class ParseCache:
     def __init__(self, root: Path, settings_key: str, enabled: bool = True) -> None:
-        self.base = root / CACHE_DIR
-        self.directory = self.base / f"parsed-{__version__}-{settings_key[:16]}"
+        self.files = CacheDirectory(root)
+        self.name = f"parsed-{__version__}-{settings_key[:16]}"
         self.enabled = enabled
         self.shards: dict[str, Entries] = {}  # shard name -> entries read from disk
         self.fresh: dict[str, Entries] = {}  # shard name -> entries this run used or made
@@ -50,9 +51,8 @@ class ParseCache:
         entry = self._loaded(shard).get(f"{key}:{path}")
         if entry is None:
             return None
-        try:
-            parsed = codec.decode(entry)
-        except (KeyError, TypeError, ValueError, IndexError):
+        parsed = codec.decode(entry)
+        if parsed is None or parsed.path != path:
             return None
         self.fresh.setdefault(shard, {})[f"{key}:{path}"] = entry
         return parsed
@@ -63,9 +63,10 @@ class ParseCache:
 
     def save(self) -> None:
         """Write the shards that gained entries, atomically, keeping earlier entries up to as
-        many again (a pre-commit run reads two states of the same files); a read-only root is
-        no error. The cache is done with afterwards: its raw entries are let go, so they do
-        not sit in memory beside the documents while the rules run."""
+        many again (a pre-commit run reads two states of the same files); a read-only root or
+        a refused cache directory is no error. The cache is done with afterwards: its raw
+        entries are let go, so they do not sit in memory beside the documents while the
+        rules run."""
         try:
             if self.enabled:
                 self._write()
@@ -77,49 +78,33 @@ class ParseCache:
         if not grown:
             return
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            ignore = self.base / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# created by techfile\n*\n", encoding="utf-8")
-            for shard in grown:
-                self._write_shard(shard, _kept(self._loaded(shard), self.fresh[shard]))
-            self._remove_stale()
+            first, *others = grown  # the first write also makes the directories
+            self._write_shard(first)
+            if others:  # each write waits for the disk (fsync); concurrent ones share flushes
+                with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+                    list(pool.map(self._write_shard, others))
         except OSError:
             return
+        # caches of other versions or settings (and the single-file format before shards)
+        self.files.remove_others("parsed-", keep=self.name)
 
-    def _write_shard(self, shard: str, entries: Entries) -> None:
-        handle, temp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                document = {"format": FORMAT, "version": __version__, "entries": entries}
-                json.dump(document, out, separators=(",", ":"), ensure_ascii=False)
-            os.replace(temp, self.directory / f"{shard}.json")
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
-
-    def _remove_stale(self) -> None:
-        """Caches of other versions or settings (and the single-file format before shards)."""
-        for stale in self.base.glob("parsed-*"):
-            if stale == self.directory:
-                continue
-            if stale.is_dir():
-                shutil.rmtree(stale, ignore_errors=True)
-            else:
-                stale.unlink(missing_ok=True)
+    def _write_shard(self, shard: str) -> None:
+        """Only reads what `_write` loaded, so shards can be written concurrently."""
+        entries = _kept(self.shards[shard], self.fresh[shard])
+        self.files.write(f"{self.name}/{shard}.json", _dumped(entries))
 
     def _loaded(self, shard: str) -> Entries:
         if shard not in self.shards:
-            self.shards[shard] = self._read(self.directory / f"{shard}.json")
+            self.shards[shard] = self._read(shard)
         return self.shards[shard]
 
-    @staticmethod
-    def _read(file: Path) -> Entries:
+    def _read(self, shard: str) -> Entries:
+        payload = self.files.read(f"{self.name}/{shard}.json", SHARD_LIMIT)
+        if payload is None:
+            return {}
         try:
-            with file.open(encoding="utf-8") as handle:
-                data = json.load(handle)
-        except (OSError, ValueError):
+            data = json.loads(payload.decode("utf-8", "surrogatepass"))
+        except (ValueError, RecursionError):
             return {}
         if (
             not isinstance(data, dict)
@@ -130,6 +115,12 @@ class ParseCache:
             return {}
         entries: Entries = data["entries"]
         return entries
+
+
+def _dumped(entries: Entries) -> bytes:
+    document = {"format": FORMAT, "version": __version__, "entries": entries}
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    return text.encode("utf-8", "surrogatepass")  # paths from git may hold lone surrogates
 
 
 def _shard(key: str) -> str:

@@ -1,4 +1,8 @@
-"""Parsed files to and from plain JSON data, for the cache."""
+"""Parsed files to and from plain JSON data, for the cache.
+
+Decoding checks every type it rebuilds: an entry that is not exactly what `encode` makes
+(a stale format, a bug) is a miss, never a crash in the rules that would read it later.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,16 @@ from typing import Any
 
 from techfile.intake.directives import Directive
 from techfile.intake.parse import ParsedFile
+from techfile.intake.shapes import (
+    array,
+    flag,
+    mapping,
+    number,
+    number_mapping,
+    optional_text,
+    text,
+    texts,
+)
 from techfile.model.diagnostics import Diagnostic
 from techfile.model.document import Document, Item
 from techfile.model.table import Table
@@ -28,22 +42,48 @@ def encode(parsed: ParsedFile) -> dict[str, Any]:
     }
 
 
-def decode(data: dict[str, Any]) -> ParsedFile:
-    """Rebuild a parsed file; raises KeyError/TypeError/ValueError on foreign data."""
+def decode(data: object) -> ParsedFile | None:
+    """Rebuild a parsed file; None for anything else, whatever is wrong with it."""
+    try:
+        return _decode(mapping(data))
+    except Exception:  # malformed data may fail in any way: all of them are a miss
+        return None
+
+
+def _decode(data: dict[str, Any]) -> ParsedFile:
+    document = data["document"]
     return ParsedFile(
-        path=str(data["path"]),
-        document=_decode_document(data["document"]) if data["document"] else None,
-        diagnostics=[
-            Diagnostic(str(c), str(m), int(line), int(col), tuple(k), s)
-            for c, m, line, col, k, s in data["diagnostics"]
-        ],
-        directives=[
-            Directive(str(v), tuple(c), r, int(line), int(t), a)
-            for v, c, r, line, t, a in data["directives"]
-        ],
-        front_matter_end=int(data["front_matter_end"]),
-        table_spans=[(int(start), int(end)) for start, end in data["table_spans"]],
+        path=text(data["path"]),
+        document=None if document is None else _decode_document(mapping(document)),
+        diagnostics=[_decode_diagnostic(array(d, 6)) for d in array(data["diagnostics"])],
+        directives=[_decode_directive(array(d, 6)) for d in array(data["directives"])],
+        front_matter_end=number(data["front_matter_end"]),
+        table_spans=[_pair(span) for span in array(data["table_spans"])],
     )
+
+
+def _decode_diagnostic(data: list[Any]) -> Diagnostic:
+    code, message, line, column, key, severity = data
+    return Diagnostic(
+        text(code), text(message), number(line), number(column), texts(key), optional_text(severity)
+    )
+
+
+def _decode_directive(data: list[Any]) -> Directive:
+    verb, codes, reason, line, target, argument = data
+    return Directive(
+        text(verb),
+        texts(codes),
+        optional_text(reason),
+        number(line),
+        number(target),
+        optional_text(argument),
+    )
+
+
+def _pair(data: object) -> tuple[int, int]:
+    first, second = array(data, 2)
+    return number(first), number(second)
 
 
 def _encode_document(doc: Document) -> dict[str, Any]:
@@ -69,31 +109,53 @@ def _encode_document(doc: Document) -> dict[str, Any]:
 
 
 def _decode_document(data: dict[str, Any]) -> Document:
-    if not isinstance(data["meta"], dict):
-        raise TypeError("meta is not a mapping")
     return Document(
-        path=str(data["path"]),
-        id=data["id"],
-        type=data["type"],
-        evidence_class=data["class"],
-        meta=data["meta"],
-        lines={tuple(key): int(line) for key, line in data["lines"]},
+        path=text(data["path"]),
+        id=optional_text(data["id"]),
+        type=optional_text(data["type"]),
+        evidence_class=optional_text(data["class"]),
+        meta=mapping(data["meta"]),
+        lines=dict(_decode_line(array(entry, 2)) for entry in array(data["lines"])),
         items={
-            str(name): [_decode_item(i, str(name), data) for i in items]
-            for name, items in data["items"].items()
+            name: [_decode_item(array(i, 8), name, data) for i in array(items)]
+            for name, items in mapping(data["items"]).items()
         },
-        h1=data["h1"],
-        headings=tuple(
-            (int(level), str(text), int(line)) for level, text, line in data["headings"]
-        ),
-        body_line=int(data["body_line"]),
-        external_tables=tuple((int(line), str(name)) for line, name in data["external"]),
-        placeholders=tuple((int(line), str(text)) for line, text in data["placeholders"]),
-        readable=bool(data["readable"]),
-        tables=tuple(
-            Table(int(line), tuple(headers), tuple((int(r), tuple(c)) for r, c in rows), path)
-            for line, headers, rows, path in data["tables"]
-        ),
+        h1=optional_text(data["h1"]),
+        headings=tuple(_decode_heading(array(h, 3)) for h in array(data["headings"])),
+        body_line=number(data["body_line"]),
+        external_tables=tuple(_numbered(e) for e in array(data["external"])),
+        placeholders=tuple(_numbered(p) for p in array(data["placeholders"])),
+        readable=flag(data["readable"]),
+        tables=tuple(_decode_table(array(t, 4)) for t in array(data["tables"])),
+    )
+
+
+def _decode_line(data: list[Any]) -> tuple[tuple[str | int, ...], int]:
+    key, line = data
+    return tuple(_key_part(part) for part in array(key)), number(line)
+
+
+def _key_part(value: object) -> str | int:
+    return value if isinstance(value, str) else number(value)
+
+
+def _decode_heading(data: list[Any]) -> tuple[int, str, int]:
+    level, heading, line = data
+    return number(level), text(heading), number(line)
+
+
+def _numbered(data: object) -> tuple[int, str]:
+    line, value = array(data, 2)
+    return number(line), text(value)
+
+
+def _decode_table(data: list[Any]) -> Table:
+    line, headers, rows, path = data
+    return Table(
+        number(line),
+        texts(headers),
+        tuple((number(r), texts(c)) for r, c in (array(row, 2) for row in array(rows))),
+        optional_text(path),
     )
 
 
@@ -120,16 +182,20 @@ def _encode_item(item: Item, doc: Document) -> list[Any]:
 
 def _decode_item(data: list[Any], list_name: str, doc: dict[str, Any]) -> Item:
     item_id, fields, line, lines, table, source, path, doc_id = data
-    if not isinstance(fields, dict) or not (lines is None or isinstance(lines, dict)):
-        raise TypeError("item fields are not a mapping")
+    fields = mapping(fields)
+    line = number(line)
     return Item(
         list_name,
-        item_id,
+        optional_text(item_id),
         fields,
-        int(line),
-        doc["id"] if doc_id == _SAME else doc_id[0],
-        str(doc["path"] if path == _SAME else path),
-        str(source),
-        dict.fromkeys(fields, int(line)) if lines is None else lines,
-        int(table),
+        line,
+        optional_text(doc["id"] if _is_same(doc_id) else array(doc_id, 1)[0]),
+        text(doc["path"] if _is_same(path) else path),
+        text(source),
+        dict.fromkeys(fields, line) if lines is None else number_mapping(lines),
+        number(table),
     )
+
+
+def _is_same(value: object) -> bool:
+    return type(value) is int and value == _SAME

@@ -7,13 +7,15 @@ first. One `git log` for the whole repository, never one per file.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from techfile.intake.cache_trust import CacheDirectory
+from techfile.intake.shapes import array, mapping, number, text
 from techfile.intake.sources import GitError, git
 
 CACHE_NAME = "history-{head}.json"
+CACHE_LIMIT = 256 * 1024 * 1024  # bytes; a larger history cache is not read (a miss)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,29 +131,39 @@ def parse_log(log: bytes) -> dict[str, list[Change]]:
 
 
 def _read_cache(cache_dir: Path | None, head: str) -> dict[str, list[Change]] | None:
+    """The cached history at `head`, when a sealed cache file of ours holds exactly that."""
     if cache_dir is None:
         return None
-    try:
-        data = json.loads((cache_dir / CACHE_NAME.format(head=head)).read_text(encoding="utf-8"))
-        return {
-            str(path): [Change(str(c), int(t), str(p)) for c, t, p in entries]
-            for path, entries in data.items()
-        }
-    except (OSError, ValueError, TypeError, AttributeError):
+    files = CacheDirectory(cache_dir.parent, cache_dir.name)
+    payload = files.read(CACHE_NAME.format(head=head), CACHE_LIMIT)
+    if payload is None:
         return None
+    try:
+        return _decoded(json.loads(payload))
+    except Exception:  # malformed data may fail in any way: all of them are a miss
+        return None
+
+
+def _decoded(data: object) -> dict[str, list[Change]]:
+    return {
+        path: [_change(array(entry, 3)) for entry in array(entries)]
+        for path, entries in mapping(data).items()
+    }
+
+
+def _change(entry: list[object]) -> Change:
+    commit, timestamp, path = entry
+    return Change(text(commit), number(timestamp), text(path))
 
 
 def _write_cache(cache_dir: Path | None, head: str, changes: dict[str, list[Change]]) -> None:
     if cache_dir is None:
         return
+    files = CacheDirectory(cache_dir.parent, cache_dir.name)
+    name = CACHE_NAME.format(head=head)
+    payload = {p: [[c.commit, c.timestamp, c.path] for c in cs] for p, cs in changes.items()}
     try:
-        cache_dir.mkdir(exist_ok=True)
-        for stale in cache_dir.glob("history-*.json"):
-            stale.unlink(missing_ok=True)
-        target = cache_dir / CACHE_NAME.format(head=head)
-        temp = target.with_suffix(".tmp")
-        payload = {p: [[c.commit, c.timestamp, c.path] for c in cs] for p, cs in changes.items()}
-        temp.write_text(json.dumps(payload, separators=(",", ":")), encoding="utf-8")
-        os.replace(temp, target)
+        files.write(name, json.dumps(payload, separators=(",", ":")).encode("ascii"))
     except OSError:
-        pass
+        return
+    files.remove_others("history-", keep=name, suffix=".json")
