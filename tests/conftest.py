@@ -23,6 +23,15 @@ import pytest
 from techfile.cli import main
 from techfile.fixture_tree import commit, git, materialise  # noqa: F401
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite's cache secret lives in a directory of its own, never in the real home (child
+    processes inherit it); a test that needs another sets TECHFILE_CACHE_SECRET_DIR itself."""
+    import tempfile
+
+    os.environ.setdefault("TECHFILE_CACHE_SECRET_DIR", tempfile.mkdtemp(prefix="techfile-secret-"))
+
+
 Files = Mapping[str, "str | bytes"]
 
 # The real-world corpus travels beside the repository as ../shared (CI has it too).

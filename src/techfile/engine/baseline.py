@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from techfile.intake.safe_read import read_regular
 from techfile.model.finding import Finding, Location, SuppressedFinding, Suppression
 from techfile.util.safe_write import write_text_atomically
 
@@ -34,12 +35,31 @@ class Baseline:
         return Suppression("baseline", ("*",), self.reason, Location(BASELINE_FILE, 0))
 
 
+MAX_BASELINE_BYTES = 256 * 1024 * 1024
+
+
+def baseline_bytes(root: Path) -> bytes | None:
+    """The baseline file's bytes, or None when there is none. A pull request writes this file:
+    a link, FIFO or device in its place is refused, never followed or read."""
+    path = root / BASELINE_FILE
+    try:
+        return read_regular(str(path), MAX_BASELINE_BYTES, owner=None)
+    except FileNotFoundError:
+        return None
+    except OSError as problem:
+        raise BaselineError(
+            f"{path} cannot be read as a baseline ({problem.strerror or problem}); it must be "
+            "a regular file"
+        ) from None
+
+
 def read_baseline(root: Path) -> Baseline | None:
     path = root / BASELINE_FILE
-    if not path.exists():
+    raw = baseline_bytes(root)
+    if raw is None:
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(raw.decode("utf-8"))
         entries = {str(e["fingerprint"]): dict(e) for e in data["findings"]}
         return Baseline(str(data["reason"]), str(data["created"]), entries)
     except (OSError, ValueError, KeyError, TypeError) as problem:

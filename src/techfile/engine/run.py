@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from techfile.engine import changes, incremental
-from techfile.engine.baseline import BASELINE_FILE
+from techfile.engine.baseline import baseline_bytes
 from techfile.engine.load import Input, Source, parse_inputs, read_inputs, settings_key
 from techfile.engine.pipeline import (
     RunOptions,
@@ -69,7 +69,7 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
 
 def _run_key(config: Config, options: RunOptions, setup: Setup, inputs: list[Input]) -> str:
     """Everything a run's result depends on, besides the files the rules open (recorded)."""
-    baseline = config.root / BASELINE_FILE
+    baseline = None if options.ignore_baseline else baseline_bytes(config.root)
     head = None
     if any("git-history" in setup.pages[c].requires for c in setup.selected):
         head = git_head(config.root)
@@ -85,7 +85,7 @@ def _run_key(config: Config, options: RunOptions, setup: Setup, inputs: list[Inp
             sorted(options.artifacts),
             options.ignore_baseline,
             options.allow_shallow,
-            content_key(baseline.read_bytes()) if baseline.is_file() else None,
+            None if baseline is None else content_key(baseline),
             head,
         ]
     )
