@@ -11,7 +11,6 @@ from types import ModuleType
 from techfile.rules import (
     frontmatter,
     identity,
-    standards,
     submission,
 )
 from techfile.rules.base import RuleSpec, specs_of
@@ -30,6 +29,12 @@ from techfile.rules.evidence import (
     ev005_gspr_row_incomplete,
     ev006_cybersecurity_gspr_rows_missing,
     ev007_org_evidence_cited_as_supporting,
+)
+from techfile.rules.isms import (
+    is001_soa_applicability_undecided,
+    is002_soa_implementation_evidence_unreleased,
+    is003_isms_scope_missing_or_uncertified,
+    is004_soa_control_not_in_edition,
 )
 from techfile.rules.lifecycle import (
     sdl001_lifecycle_evidence_missing,
@@ -55,12 +60,18 @@ from techfile.rules.risk import (
     rm010_information_only_control,
     rm011_security_control_side_effects_unassessed,
 )
+from techfile.rules.standards import (
+    st001_superseded_standard_edition,
+    st002_unversioned_standard_reference,
+    st003_certificate_expired,
+)
 from techfile.rules.supply_chain import (
     sc001_soup_sbom_mismatch,
     sc002_soup_item_incomplete,
     sc003_sbom_invalid,
     sc004_anomaly_review_stale,
     sc005_known_vulnerabilities_unassessed,
+    sc006_exploitable_vulnerability_not_risk_assessed,
 )
 
 RULE_MODULES: tuple[ModuleType, ...] = (
@@ -89,7 +100,9 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     dc003_reference_to_obsolete_document,
     dc004_review_overdue,
     dc005_self_approval,
-    standards,
+    st001_superseded_standard_edition,
+    st002_unversioned_standard_reference,
+    st003_certificate_expired,
     submission,
     sdl001_lifecycle_evidence_missing,
     sdl002_mitigation_without_verification,
@@ -105,6 +118,11 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     sc003_sbom_invalid,
     sc004_anomaly_review_stale,
     sc005_known_vulnerabilities_unassessed,
+    sc006_exploitable_vulnerability_not_risk_assessed,
+    is001_soa_applicability_undecided,
+    is002_soa_implementation_evidence_unreleased,
+    is003_isms_scope_missing_or_uncertified,
+    is004_soa_control_not_in_edition,
 )
 
 

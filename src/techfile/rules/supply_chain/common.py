@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 from typing import Any
 
 from techfile.data.registry import load_data
@@ -55,14 +56,28 @@ def _filled(value: Any) -> bool:
     return text is not None and text.casefold() not in PLACEHOLDERS
 
 
+_DAY_FIRST = re.compile(r"(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})")  # 23.10.2020, 3. 1. 2021
+_YEAR_FIRST = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")  # 2020-10-23, 2020/10/23
+
+
 def _as_date(value: Any) -> datetime.date | None:
+    """A date as written in front-matter or a table: YYYY-MM-DD (also with `/` or `.`, and a
+    time after it), or day first with dots as in German-speaking countries (23.10.2020). Dates
+    with slashes and the year last (10/23/2020) are read in no way: the order is ambiguous."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if match := _YEAR_FIRST.match(text):
+        year, month, day = (int(g) for g in match.groups())
+    elif match := _DAY_FIRST.fullmatch(text):
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        return None
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from techfile.model import sbom as sb
 from techfile.model.document import Item
 from techfile.rules.supply_chain.common import _text
+from techfile.rules.supply_chain.names import published_names
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def _same_package(identity: Identity, component: sb.Component) -> bool:
     purl = sb.parse_purl(component.purl)
     if identity.purl is not None and purl is not None:
         return identity.purl.without_version() == purl.without_version()
-    return identity.name is not None and identity.name in sb.component_names(component)
+    return bool(_item_names(identity) & sb.component_names(component))
 
 
 def _same_release(identity: Identity, component: sb.Component) -> bool:
@@ -63,9 +64,16 @@ class PackageKey:
     version: str | None
 
 
+def _item_names(identity: Identity) -> frozenset[str]:
+    """The item's normalised name and, for an import name (`sklearn`), the names the package
+    is published under (`scikit-learn`)."""
+    if identity.name is None:
+        return frozenset()
+    return frozenset({identity.name}) | published_names(identity.name)
+
+
 def _item_key(identity: Identity) -> PackageKey:
-    names = frozenset({identity.name}) if identity.name is not None else frozenset()
-    return PackageKey(identity.purl, names, identity.version)
+    return PackageKey(identity.purl, _item_names(identity), identity.version)
 
 
 def _component_key(component: sb.Component) -> PackageKey:

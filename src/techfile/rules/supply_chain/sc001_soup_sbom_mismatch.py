@@ -15,6 +15,7 @@ from techfile.rules.base import Context, rule
 from techfile.rules.supply_chain.common import _ref, _text
 from techfile.rules.supply_chain.matching import PackageIndex, _component_key, _item_key
 from techfile.rules.supply_chain.soup import (
+    _current_left_out,
     _current_soup,
     _item_label,
     _item_named,
@@ -83,6 +84,8 @@ def soup_sbom_mismatch(ctx: Context) -> Iterator[Finding]:
         matched.update(hits)
         if not hits:
             unmatched_items.append((identity, document, item))
+    for identity in _current_left_out(ctx):  # a tool the SOUP list names is not missing from it
+        matched.update(index.matches(_item_key(identity)))
     for identity, document, item in unmatched_items:
         others = [
             (i, every[i][0], every[i][1])

@@ -1,5 +1,9 @@
 """SC004 anomaly-review-stale: the last review of a SOUP item's published anomaly list is
-older than the policy allows (12 months by default)."""
+older than the policy allows (12 months by default).
+
+The review date is `anomaly_review.date`, else `last_verified` (OpenRegulatory's `Last verified
+at`), in YYYY-MM-DD or DD.MM.YYYY. When the reviews of every item of a list are stale, the
+periodic review was not done: one finding for the list, at its header row."""
 
 from __future__ import annotations
 
@@ -7,11 +11,20 @@ import datetime
 from collections.abc import Iterator
 
 from techfile.model.config import ConfigError
+from techfile.model.document import Document, Item
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
-from techfile.rules.supply_chain.common import _as_date, _ref
+from techfile.rules.supply_chain.common import _ref
 from techfile.rules.supply_chain.device import _safety_class
-from techfile.rules.supply_chain.soup import _item_label, _soup_items, _soup_lists
+from techfile.rules.supply_chain.soup import (
+    _by_list,
+    _item_label,
+    _list_location,
+    _review,
+    _soup_items,
+    _soup_lists,
+    _versioned,
+)
 
 
 def _max_age(ctx: Context) -> int:
@@ -33,6 +46,17 @@ def _months_before(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, 1)
 
 
+def _dated(items: list[Item]) -> list[tuple[Item, datetime.date]]:
+    """The items with a version and a readable review date (an item without a version is
+    SC002's to report; one without a dated review too)."""
+    found = []
+    for item in items:
+        date = _review(item).date if _versioned(item) else None
+        if date is not None:
+            found.append((item, date))
+    return found
+
+
 @rule("SC004")
 def anomaly_review_stale(ctx: Context) -> Iterator[Finding]:
     safety_class = _safety_class(ctx)
@@ -40,21 +64,52 @@ def anomaly_review_stale(ctx: Context) -> Iterator[Finding]:
         return
     months = _max_age(ctx)
     cutoff = _months_before(ctx.as_of, months)
-    clause = _ref(ctx, "soup-anomaly-review")
-    for document, item in _soup_items(_soup_lists(ctx)):
-        review = item.get("anomaly_review")
-        date = _as_date(review.get("date")) if isinstance(review, dict) else None
-        if date is None or date >= cutoff:
+    for document, items in _by_list(_soup_items(_soup_lists(ctx))):
+        dated = _dated(items)
+        stale = [(item, date) for item, date in dated if date < cutoff]
+        if len(stale) > 1 and len(stale) == len(dated):
+            yield _whole_list(ctx, document, items, stale, months)
             continue
-        label = _item_label(item)
-        yield ctx.finding(
-            "SC004",
-            f"the anomaly review of SOUP item {label} in {document.label()} is dated "
-            f"{date.isoformat()}, more than {months} months before {ctx.as_of.isoformat()}; "
-            "anomalies and vulnerabilities are published all the time, and a notified body will "
-            f"ask whether the list is still current ({clause}). Review the item's anomaly list "
-            "again and record the new date and result",
-            item.location_of("anomaly_review"),
-            clause=clause,
-            key=(label,),
-        )
+        for item, date in stale:
+            yield _one_item(ctx, document, item, date, months)
+
+
+def _one_item(
+    ctx: Context, document: Document, item: Item, date: datetime.date, months: int
+) -> Finding:
+    clause = _ref(ctx, "soup-anomaly-review")
+    label = _item_label(item)
+    return ctx.finding(
+        "SC004",
+        f"the anomaly review of SOUP item {label} in {document.label()} is dated "
+        f"{date.isoformat()}, more than {months} months before {ctx.as_of.isoformat()}; "
+        "anomalies and vulnerabilities are published all the time, and a notified body will "
+        f"ask whether the list is still current ({clause}). Review the item's anomaly list "
+        "again and record the new date and result",
+        item.location_of(_review(item).from_field),
+        clause=clause,
+        key=(label,),
+    )
+
+
+def _whole_list(
+    ctx: Context,
+    document: Document,
+    items: list[Item],
+    stale: list[tuple[Item, datetime.date]],
+    months: int,
+) -> Finding:
+    clause = _ref(ctx, "soup-anomaly-review")
+    dates = sorted(date for _, date in stale)
+    return ctx.finding(
+        "SC004",
+        f"the anomaly reviews of all {len(stale)} SOUP items in {document.label()} are dated "
+        f"more than {months} months before {ctx.as_of.isoformat()} (the newest "
+        f"{dates[-1].isoformat()}, the oldest {dates[0].isoformat()}); anomalies and "
+        "vulnerabilities are published all the time, and a notified body will ask whether the "
+        f"lists are still current ({clause}). Review the anomaly list of every item again and "
+        "record the new dates and results",
+        _list_location(document, items),
+        clause=clause,
+        key=(document.label(), "every-item"),
+    )
