@@ -14,7 +14,7 @@ from typing import Any
 
 from techfile.data.registry import column_aliases
 from techfile.data.schemas import is_valid, property_schema, validator
-from techfile.intake.discover import matches
+from techfile.intake.discover import check_globs, matches
 from techfile.intake.items import (
     ItemList,
     bind_tables,
@@ -24,6 +24,7 @@ from techfile.intake.items import (
     table_items,
 )
 from techfile.intake.parse import ParsedFile, ParseSettings
+from techfile.intake.plan_data import attach_plan_parts
 from techfile.intake.schema_messages import schema_message
 from techfile.intake.values import NodeTyper, dotted
 from techfile.intake.yamltree import TreeError, build_tree
@@ -40,12 +41,14 @@ def attach_external(
     settings: ParseSettings,
     read: Reader,
 ) -> None:
+    check_globs("[[items-from]] document", (str(e["document"]) for e in items_from))
     for file in parsed:
         document = file.document
         if document is None or document.type is None:
             continue
         sources = [(line, _join(document.path, name)) for line, name in document.external_tables]
         wanted = [e for e in items_from if matches(document.path, (str(e["document"]),))]
+        wanted = attach_plan_parts(file, wanted, settings, read)  # a plan's scales and matrix
         if not sources and not wanted:
             continue
         lists = _lists(document.type)
@@ -108,9 +111,7 @@ def _attach_csv(
             _problem(f"the table file {path} cannot be read: {data.message}", line)
         )
         return
-    text = data.decode("utf-8-sig", errors="replace")
-    dialect = "excel-tab" if path.endswith(".tsv") else "excel"
-    rows = list(csv.reader(io.StringIO(text), dialect=dialect))
+    rows = _csv_rows(file, path, data, line)
     if not rows:
         return
     table = Table(
@@ -139,6 +140,28 @@ def _attach_csv(
         )
         document.items.setdefault(binding.list_name, []).extend(items)
         _check_items(file, document, binding.list_name, items, line)
+
+
+def _csv_rows(file: ParsedFile, path: str, data: bytes, line: int) -> list[list[str]]:
+    """The rows of a CSV or TSV file; none, with an FM008 naming the file and line, when
+    it cannot be read as one (a field past csv's size limit, 128 KiB, among others)."""
+    text = data.decode("utf-8-sig", errors="replace")
+    reader = csv.reader(
+        io.StringIO(text), dialect="excel-tab" if path.endswith(".tsv") else "excel"
+    )
+    rows: list[list[str]] = []
+    try:
+        rows.extend(reader)
+    except csv.Error as problem:
+        file.diagnostics.append(
+            _problem(
+                f"the table file {path} cannot be read: line {reader.line_num}: {problem}; "
+                "techfile skipped the table",
+                line,
+            )
+        )
+        return []
+    return rows
 
 
 def _attach_data(

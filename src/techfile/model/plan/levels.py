@@ -7,6 +7,7 @@ for `3`) or a `[values]` alias of either; matching is case-insensitive.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,28 +45,93 @@ class Level:
     id: str
     name: str | None = None
     maps_to: str | None = None  # exploitability levels: the probability level they count as
+    line: int = field(default=0, compare=False)  # where the scale defines it (0: not known)
 
     def label(self) -> str:
         if self.name and normal_form(self.name) != normal_form(self.id):
             return f"{self.id} ({self.name})"
         return self.id
 
+    @property
+    def own_name(self) -> str | None:
+        """The name, when the level has one besides its id (`Serious` of `S3 Serious`)."""
+        if self.name and normal_form(self.name) != normal_form(self.id):
+            return normal_form(self.name)
+        return None
 
-def level_from_cell(text: str) -> Level | None:
+
+def split_id_and_name(text: str) -> tuple[str, str] | None:
+    """`S3: Serious` -> (`S3`, `Serious`); None for text that is not an id and a name."""
+    split = _ID_AND_NAME.match(clean_cell(text).strip("*_ "))
+    if split is None:
+        return None
+    return split.group("id").replace(" ", ""), split.group("name").strip()
+
+
+def level_from_cell(text: str, line: int = 0) -> Level | None:
     """The level a table cell defines: `S3 Serious`, `3 - Serious`, `Serious`."""
     cleaned = clean_cell(text).strip("*_ ")
     if not cleaned:
         return None
-    split = _ID_AND_NAME.match(cleaned)
+    split = split_id_and_name(cleaned)
     if split:
-        return Level(split.group("id").replace(" ", ""), split.group("name").strip())
-    return Level(cleaned, cleaned)
+        return Level(split[0], split[1], line=line)
+    return Level(cleaned, cleaned, line=line)
+
+
+def same_number(first: str, second: str) -> bool:
+    """`3` and `S3`, `P03` and `P3`: ids that differ only in their letters or leading zeros."""
+    a, b = _ID_DIGITS.match(normal_form(first)), _ID_DIGITS.match(normal_form(second))
+    return bool(a and b and a.group(1).lstrip("0") == b.group(1).lstrip("0"))
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateLevel:
+    """Two rows of one scale that make a value name two levels: one id given two names
+    (`S3 Serious`, `S3 Critical`), or one name given to two ids (`S3 Major`, `S4 Major`).
+    Rows that repeat a level with the same id and name are one level defined by several
+    criteria (the NHS DCB0129 severity table) and are not duplicates."""
+
+    axis: str
+    first: Level
+    second: Level
+    path: str | None = None  # the file of the scale, when not the plan document
+
+    @property
+    def same_id(self) -> bool:
+        return normal_form(self.first.id) == normal_form(self.second.id)
+
+
+def distinct_levels(
+    axis: str, found: Iterable[Level], path: str | None = None
+) -> tuple[tuple[Level, ...], tuple[DuplicateLevel, ...]]:
+    """The levels of a scale in order, each once (the first definition wins), and the rows
+    that give an id two names or a name two ids."""
+    levels: list[Level] = []
+    duplicates: list[DuplicateLevel] = []
+    by_id: dict[str, Level] = {}
+    by_name: dict[str, Level] = {}
+    for level in found:
+        first = by_id.get(normal_form(level.id))
+        if first is not None:
+            if first.own_name and level.own_name and first.own_name != level.own_name:
+                duplicates.append(DuplicateLevel(axis, first, level, path))
+            continue
+        named = by_name.get(level.own_name) if level.own_name else None
+        if named is not None:
+            duplicates.append(DuplicateLevel(axis, named, level, path))
+        by_id[normal_form(level.id)] = level
+        if level.own_name:
+            by_name.setdefault(level.own_name, level)
+        levels.append(level)
+    return tuple(levels), tuple(duplicates)
 
 
 @dataclass(frozen=True)
 class Scale:
     axis: str
     levels: tuple[Level, ...] = ()
+    path: str | None = None  # the file the scale is written in, when not the plan (a data file)
     # text -> (aliases, level): every risk row asks again for the same few texts
     _found: dict[tuple[str, int], tuple[ValueAliases | None, Level | None]] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
@@ -101,16 +167,13 @@ class Scale:
         """`3` names `S3`, and `S3` names `3`, when exactly one level has that number."""
         for candidate in candidates:
             key = normal_form(candidate)
-            digits = _ID_DIGITS.match(key)
-            if not digits:
+            if not _ID_DIGITS.match(key):
                 continue
             bare = key.isdigit()
             found = [
                 level
                 for level in self.levels
-                if (match := _ID_DIGITS.match(normal_form(level.id)))
-                and match.group(1).lstrip("0") == digits.group(1).lstrip("0")
-                and (bare or normal_form(level.id).isdigit())
+                if same_number(key, level.id) and (bare or normal_form(level.id).isdigit())
             ]
             if len(found) == 1:
                 return found[0]
@@ -137,7 +200,7 @@ def _candidates(text: str, aliases: ValueAliases | None) -> list[str]:
     if alias:
         candidates.append(alias)
     for candidate in list(candidates):
-        split = _ID_AND_NAME.match(clean_cell(candidate).strip("*_ "))
+        split = split_id_and_name(candidate)
         if split:
-            candidates.extend((split.group("id"), split.group("name")))
+            candidates.extend(split)
     return candidates

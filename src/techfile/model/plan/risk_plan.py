@@ -10,7 +10,8 @@ from typing import Any
 from techfile.data.registry import ValueAliases
 from techfile.model.document import Document
 from techfile.model.index import Index
-from techfile.model.plan.levels import AXES, Level, Scale
+from techfile.model.plan.labels import MatrixLabel
+from techfile.model.plan.levels import AXES, DuplicateLevel, Level, Scale
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,10 @@ class RiskPlan:
     matrix: dict[tuple[str, str], str] = field(default_factory=dict)  # (sev id, prob id) -> cell
     has_matrix: bool = False
     matrix_line: int = 0
+    matrix_path: str | None = None  # the file of the matrix, when not the plan (a data file)
     unknown_matrix_keys: tuple[str, ...] = ()
+    matrix_labels: tuple[MatrixLabel, ...] = ()  # row/column labels that disagree with a scale
+    duplicate_levels: tuple[DuplicateLevel, ...] = ()  # a value that names two levels
     non_estimable_criteria: bool = False
     from_tables: tuple[str, ...] = ()  # what was read from body tables
     aliases: ValueAliases = field(default_factory=lambda: ValueAliases({}, {}))

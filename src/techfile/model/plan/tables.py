@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 from techfile.data.registry import ValueAliases
 from techfile.model.plan.acceptability import UNKNOWN, acceptability_word
-from techfile.model.plan.levels import Level, Scale, level_from_cell, normal_form
+from techfile.model.plan.labels import MatrixLabel, matrix_label
+from techfile.model.plan.levels import (
+    DuplicateLevel,
+    Scale,
+    distinct_levels,
+    level_from_cell,
+    normal_form,
+)
 from techfile.model.table import Table
 
 _AXIS_WORDS = {
@@ -103,24 +110,34 @@ def table_levels(
     tables: Iterable[Table],
     axis: str,
     matrix_tables: list[Table],
-    risk_levels: dict[str, str],
-) -> tuple[Level, ...]:
-    """The levels of the first table that defines a scale on `axis`, one per row."""
+) -> tuple[Scale, tuple[DuplicateLevel, ...]]:
+    """The scale of the first table that defines one on `axis` (a level per row; rows that
+    repeat a level add criteria to it), and the rows that make a value name two levels."""
     for table in tables:
         if table in matrix_tables or not table.headers or _axis_of(table.headers[0]) != axis:
             continue
         if normal_form(table.headers[0]) in _RISK_LEVEL_HEADERS:
             continue
-        levels: list[Level] = []
-        seen: set[str] = set()
-        for _, cells in table.rows:
-            level = level_from_cell(cells[0]) if cells else None
-            if level is not None and normal_form(level.id) not in seen:
-                seen.add(normal_form(level.id))
-                levels.append(level)
-        if levels:
-            return tuple(levels)
-    return ()
+        found = [
+            level
+            for line, cells in table.rows
+            if cells and (level := level_from_cell(cells[0], line)) is not None
+        ]
+        if found:
+            levels, duplicates = distinct_levels(axis, found, table.path)
+            return Scale(axis, levels, table.path), duplicates
+    return Scale(axis), ()
+
+
+@dataclass(frozen=True)
+class MatrixReading:
+    """What a matrix table says: the scales (completed from the table where the plan left
+    them out), the cells by (severity id, probability id), and the labels that disagree
+    with the scales."""
+
+    scales: dict[str, Scale]
+    cells: dict[tuple[str, str], str]
+    labels: tuple[MatrixLabel, ...] = ()
 
 
 def table_matrix(
@@ -128,22 +145,48 @@ def table_matrix(
     scales: dict[str, Scale],
     aliases: ValueAliases,
     risk_levels: dict[str, str],
-) -> tuple[dict[str, Scale], dict[tuple[str, str], str]]:
-    """Read a matrix table in either orientation: the scales, completed from the table where
-    the plan left them out, and the cells by (severity id, probability id)."""
+) -> MatrixReading:
+    """Read a matrix table in either orientation."""
     rows: list[tuple[str, ...]] = [table.headers, *(cells for _, cells in table.rows)]
+    lines = [table.line, *(line for line, _ in table.rows)]
     layout = _layout_by_scales(rows, scales, aliases)
     result = dict(scales)
     if layout is None:
         guessed = _layout_by_headers(table, rows, aliases, risk_levels)
         if guessed is None:
-            return scales, {}
+            return MatrixReading(scales, {})
         layout, found = guessed
         for axis in (layout.column_axis, layout.row_axis):
             result[axis] = result[axis] or found[axis]
     if not result[layout.row_axis]:
         result[layout.row_axis] = _row_scale(rows, layout)
-    return result, _cells(rows, layout, result, aliases, risk_levels)
+    cells = _cells(rows, layout, result, aliases, risk_levels)
+    labels = _labels(rows, lines, layout, result, aliases, risk_levels)
+    return MatrixReading(result, cells, tuple(labels))
+
+
+def _labels(
+    rows: Rows,
+    lines: list[int],
+    layout: _Layout,
+    scales: dict[str, Scale],
+    aliases: ValueAliases,
+    risk_levels: dict[str, str],
+) -> list[MatrixLabel]:
+    """The row and column labels that disagree with the scales; only rows and columns that
+    hold verdicts count (not a column of event counts, not an empty header row)."""
+    column_scale, row_scale = scales[layout.column_axis], scales[layout.row_axis]
+    body = [(p, cells) for p, cells in enumerate(rows) if p != layout.header_index and cells]
+    labels: list[MatrixLabel | None] = []
+    for j, text in enumerate(rows[layout.header_index][1:], start=1):
+        column = [cells[j] for _, cells in body if len(cells) > j]
+        if _mostly_verdicts(column, aliases, risk_levels):
+            line = lines[layout.header_index]
+            labels.append(matrix_label(text, column_scale, aliases, line))
+    for position, cells in body:
+        if _mostly_verdicts(list(cells[1:]), aliases, risk_levels):
+            labels.append(matrix_label(cells[0], row_scale, aliases, lines[position]))
+    return [label for label in labels if label is not None]
 
 
 def _layout_by_scales(

@@ -12,6 +12,22 @@ from techfile.rules.base import Context
 
 _LETTERED = re.compile(r"\s+([a-z]{1,2})\)$")  # `4.4 d)` -> `4.4(d)` inside parentheses
 
+# The column header a fix names when the item is a table row: a header techfile reads as the
+# field (each one is a header of data/columns.yaml; tests/test_precision_risk.py checks it).
+COLUMN_HEADERS = {
+    "new_risks_assessed": "New risks assessed",
+    "verification.implementation": "Verification of implementation",
+    "verification.effectiveness": "Verification of effectiveness",
+    "benefit_risk_ref": "Benefit-risk reference",
+    "priority_rationale": "Priority rationale",
+    "probability_method": "Probability method",
+    "source": "Source",
+    "threat_refs": "Threat refs",
+    "risk_refs": "Risk refs",
+    "safety_impact": "Safety impact",
+    "safety_impact_rationale": "Safety impact rationale",
+}
+
 
 def _cite(ctx: Context, code: str, index: int = 0) -> str:
     """A clause of the rule's page, for the message; clause numbers live on the pages."""
@@ -38,6 +54,63 @@ def cited(ctx: Context, code: str, *indexes: int) -> str:
 
 def row_name(item: Item) -> str:
     return item.id if item.id else f"(row at line {item.line})"
+
+
+def line_words(line: int, path: str, here: str) -> str:
+    """` (line 117)`, or ` (data/risk.yml:9)` when the line is in another file than the
+    finding; empty when the line is not known."""
+    if not line:
+        return ""
+    return f" (line {line})" if path == here else f" ({path}:{line})"
+
+
+def in_table(item: Item) -> bool:
+    """The item is a row of a Markdown or CSV table, so a fix names columns and cells."""
+    return item.source == "table"
+
+
+def column(field_name: str) -> str:
+    """`"New risks assessed"`: the column a table row records the field in."""
+    return f'"{COLUMN_HEADERS.get(field_name, field_name)}"'
+
+
+def column_in_use(document: Document, item: Item, field_name: str) -> bool:
+    """Whether a row of the item's table fills the field's column, so the column is there
+    (a row keeps only the cells that hold a value; `a.b` is `b` inside `a`)."""
+    return any(
+        other.path == item.path
+        and other.table == item.table
+        and _filled(other.fields, field_name.split("."))
+        for other in document.items.get(item.list_name, [])
+    )
+
+
+def _filled(fields: object, path: list[str]) -> bool:
+    for step in path:
+        if not isinstance(fields, dict) or step not in fields:
+            return False
+        fields = fields[step]
+    return True
+
+
+def its_column(document: Document, item: Item, field_name: str) -> str:
+    """`its "New risks assessed" column`, or `a new "New risks assessed" column` when the
+    item's table has none."""
+    if column_in_use(document, item, field_name):
+        return f"its {column(field_name)} column"
+    return f"a new {column(field_name)} column"
+
+
+def record(
+    document: Document, item: Item, field_name: str, value: str, cell: str | None = None
+) -> str:
+    """How to record a value in the form the item is written in: set `field: value` in
+    front-matter or a data file, write the cell in its column for a table row (write `Yes`
+    in its "New risks assessed" column)."""
+    if in_table(item):
+        written = cell if cell is not None else value
+        return f"write `{written}` in {its_column(document, item, field_name)}"
+    return f"set `{field_name}: {value}`"
 
 
 def has_value(value: object) -> bool:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from techfile.model.document import Document, Item
 from techfile.model.finding import Finding
 from techfile.model.risk_trace import reached_entries, security_entries
 from techfile.rules.base import Context, rule
+from techfile.rules.risk.common import in_table, its_column
 
 
 def _article(word: str | None) -> str:
     return f"an {word}" if word and word[0] in "aeiou" else f"a {word}"
+
+
+def _refs(document: Document, item: Item) -> str:
+    return its_column(document, item, "risk_refs") if in_table(item) else "its `risk_refs`"
 
 
 @rule("RM001")
@@ -33,9 +39,8 @@ def threat_absent_from_risk_file(ctx: Context) -> Iterator[Finding]:
             f"{what} {named} in {entry.document.label()} has {_article(entry.safety_impact)} "
             "safety impact but reaches no ISO 14971 risk-analysis row; "
             f"{ctx.page_clause('RM001', default='the standard')} expects security risks that "
-            "can lead to harm in the safety risk file. Add the risk row to its `risk_refs`, or "
-            "list "
-            f"{item.id} in a risk row's threat refs",
+            "can lead to harm in the safety risk file. Add the risk row to "
+            f"{_refs(entry.document, item)}, or list {item.id} in a risk row's threat refs",
             item.location,
             key=(item.id or "",),
         )

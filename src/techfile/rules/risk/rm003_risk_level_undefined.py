@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from techfile.data.registry import ValueAliases
-from techfile.model.finding import Finding
+from techfile.model.finding import Finding, Location
 from techfile.model.plan import as_text, plan_for, scale_disagreements
 from techfile.model.risk_evaluation import configured_aliases, risk_plans
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.common import risk_plan_rows, row_name
+from techfile.rules.risk.common import cited, line_words, risk_plan_rows, row_name
 
 LEVEL_FIELDS = (
     ("severity", "severity", "severity"),
@@ -58,6 +58,7 @@ def risk_level_undefined(ctx: Context) -> Iterator[Finding]:
             )
     yield from _exploitability_undefined(ctx, aliases)
     yield from _plans_disagree(ctx)
+    yield from _duplicate_levels(ctx)
 
 
 def _exploitability_undefined(ctx: Context, aliases: ValueAliases) -> Iterator[Finding]:
@@ -96,3 +97,33 @@ def _plans_disagree(ctx: Context) -> Iterator[Finding]:
             else document.location(),
             key=(first.document.id or first.document.path, axis),
         )
+
+
+def _duplicate_levels(ctx: Context) -> Iterator[Finding]:
+    """A scale whose rows give one id two names, or one name two ids: a risk rated with that
+    value could be either level. Reported on the second row, where the scale is corrected."""
+    for plan in risk_plans(ctx):
+        document = plan.document
+        for duplicate in plan.duplicate_levels:
+            first, second = duplicate.first, duplicate.second
+            path = duplicate.path or document.path
+            at = line_words(first.line, path, path)
+            if duplicate.same_id:
+                what = (
+                    f"defines `{first.id}` twice, as `{first.id}: {first.name}`{at} and as "
+                    f"`{second.id}: {second.name}`"
+                )
+                value = first.id
+            else:
+                what = (
+                    f"gives the name `{second.name}` to two levels, {first.id}{at} and {second.id}"
+                )
+                value = second.name or second.id
+            yield ctx.finding(
+                "RM003",
+                f"the {duplicate.axis} scale of the risk management plan {plan.label} {what}; a "
+                f"risk rated `{value}` could be either, and a notified body cannot tell how it "
+                f"was evaluated{cited(ctx, 'RM003')}. Give each level one id and one name",
+                Location(path, second.line or 1, 0, document.id, None),
+                key=(document.id or document.path, duplicate.axis, first.id, second.id),
+            )

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from techfile.model.document import Document, Item
 from techfile.model.finding import Finding
 from techfile.model.plan import as_text
 from techfile.model.risk_evaluation import as_list, configured_aliases, evaluate_row
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.common import cited, has_value, level_pair, risk_plan_rows, row_name
+from techfile.rules.risk.common import (
+    cited,
+    has_value,
+    in_table,
+    its_column,
+    level_pair,
+    risk_plan_rows,
+    row_name,
+)
 
 
 @rule("RM006")
@@ -42,8 +51,13 @@ def unacceptable_residual_risk_without_benefit_risk(ctx: Context) -> Iterator[Fi
             "RM006",
             f"{subject} {why}, and the row names no benefit-risk analysis; a notified body "
             "will ask for the analysis showing that the medical benefit outweighs this risk"
-            f"{cited(ctx, 'RM006')}. Reduce the risk further, or add `benefit_risk_ref` "
-            "pointing to that analysis",
+            f"{cited(ctx, 'RM006')}. Reduce the risk further, or {_name_analysis(document, row)}",
             row.location_of("residual_acceptable"),
             key=(row.id or str(row.line),),
         )
+
+
+def _name_analysis(document: Document, row: Item) -> str:
+    if in_table(row):
+        return f"name that analysis in {its_column(document, row, 'benefit_risk_ref')}"
+    return "add `benefit_risk_ref` pointing to that analysis"

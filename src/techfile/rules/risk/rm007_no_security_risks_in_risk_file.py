@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.common import cited, is_security_row
+from techfile.rules.risk.common import cited, column, in_table, is_security_row
 
 
 def _connected(ctx: Context) -> bool:
@@ -40,13 +40,15 @@ def no_security_risks_in_risk_file(ctx: Context) -> Iterator[Finding]:
         return
     first = documents[0]
     names = ", ".join(d.label() for d in documents)
+    tabled = bool(rows) and in_table(rows[0])
+    marked = f"`security` in the {column('source')} column" if tabled else "`source: security`"
     yield ctx.finding(
         "RM007",
         f"{_connected_device(ctx)}, but no row of the ISO 14971 risk file "
-        f"({names}) is a security risk (`source: security` or threat refs); a notified body "
+        f"({names}) is a security risk ({marked} or threat refs); a notified body "
         "will expect the security risks that can lead to harm to be analysed there"
         f"{cited(ctx, 'RM007', 0, 1)}. Carry them over from the threat model, or mark the rows "
-        "that already cover them `source: security`",
+        f"that already cover them with {marked}",
         first.location("risks") if "risks" in first.meta else first.location(),
         key=(first.id or first.path,),
     )

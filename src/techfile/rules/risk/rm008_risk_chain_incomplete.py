@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from techfile.model.document import Document, Item
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.common import cited, has_value, risk_plan_rows, row_name
+from techfile.rules.risk.common import (
+    cited,
+    column,
+    has_value,
+    in_table,
+    its_column,
+    risk_plan_rows,
+    row_name,
+)
 
 CHAIN_FIELDS = (
     ("hazard", "hazard"),
@@ -38,10 +47,10 @@ def risk_chain_incomplete(ctx: Context) -> Iterator[Finding]:
                 "RM008",
                 f"risk {row_name(row)} in {document.label()} has no probability, {where} gives "
                 "no criteria for risks whose probability cannot be estimated, and the row gives "
-                "no `probability_method`; a notified body will ask how this risk was evaluated"
+                f"no {_method_name(row)}; a notified body will ask how this risk was evaluated"
                 f"{cited(ctx, 'RM008', 1, 2)}. Estimate the probability, or record how the risk "
-                "is evaluated without one: `probability_method: not-estimable` or "
-                "`exploitability` in the row, or `non_estimable_probability_criteria` in the plan",
+                f"is evaluated without one: {_method_words(document, row)}, or "
+                "`non_estimable_probability_criteria` in the plan",
                 row.location,
                 key=(row.id or str(row.line),),
             )
@@ -54,3 +63,15 @@ def risk_chain_incomplete(ctx: Context) -> Iterator[Finding]:
             row.location,
             key=(row.id or str(row.line),),
         )
+
+
+def _method_name(row: Item) -> str:
+    return f"{column('probability_method')}" if in_table(row) else "`probability_method`"
+
+
+def _method_words(document: Document, row: Item) -> str:
+    """Where the row says how it is evaluated, in the form it is written in."""
+    if in_table(row):
+        where = its_column(document, row, "probability_method")
+        return f"`not-estimable` or `exploitability` in {where}"
+    return "`probability_method: not-estimable` or `exploitability` in the row"

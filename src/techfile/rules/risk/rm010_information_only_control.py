@@ -5,10 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from techfile.model.document import Document, Item
 from techfile.model.finding import Finding
 from techfile.model.risk_evaluation import as_list, configured_aliases, evaluate_row
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.common import cited, has_value, level_pair, risk_plan_rows, row_name
+from techfile.rules.risk.common import (
+    cited,
+    has_value,
+    in_table,
+    its_column,
+    level_pair,
+    risk_plan_rows,
+    row_name,
+)
 
 
 @rule("RM010")
@@ -43,7 +52,14 @@ def information_only_control(ctx: Context) -> Iterator[Finding]:
             f"{pair} but is controlled only by information for safety ({names}); the order of "
             "risk control options puts information for safety after safe design and "
             f"protective measures{cited(ctx, 'RM010', 0, 1)}. A notified body will ask why "
-            "those were not possible: add them, or record the reason in `priority_rationale`",
+            "those were not possible: add them, or record the reason in "
+            f"{_rationale_field(document, row)}",
             row.location_of("controls"),
             key=(row.id or str(row.line),),
         )
+
+
+def _rationale_field(document: Document, row: Item) -> str:
+    if in_table(row):
+        return its_column(document, row, "priority_rationale")
+    return "`priority_rationale`"

@@ -9,7 +9,15 @@ from techfile.model.document import Document, Item
 from techfile.model.finding import Finding
 from techfile.model.risk_trace import resolved_items
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.common import cited, is_security_row, row_name
+from techfile.rules.risk.common import (
+    cited,
+    column,
+    column_in_use,
+    in_table,
+    is_security_row,
+    record,
+    row_name,
+)
 
 
 @rule("RM011")
@@ -23,20 +31,31 @@ def security_control_side_effects_unassessed(ctx: Context) -> Iterator[Finding]:
         value = control.get("new_risks_assessed")
         if value is True or (isinstance(value, str) and value.strip()):
             continue  # a string is a schema violation, reported as FM004
-        state = (
-            "is marked `new_risks_assessed: false`"
-            if value is False
-            else "has no record (`new_risks_assessed`) that the risks arising from it were assessed"
-        )
         yield ctx.finding(
             "RM011",
-            f"{what} {row_name(control)} in {document.label()} {state}; a notified body will ask "
-            "whether the control itself introduces new hazardous situations, such as an account "
-            "lockout that keeps a clinician from a result or an update that interrupts "
-            f"therapy{cited(ctx, 'RM011', 0, 1, 2)}. Assess it and set `new_risks_assessed: true`",
+            f"{what} {row_name(control)} in {document.label()} "
+            f"{_state(document, control, value)}; a notified body will ask whether the control "
+            "itself introduces new hazardous situations or security risks, such as an account "
+            "lockout that keeps a clinician from a result or an update that interrupts therapy"
+            f"{cited(ctx, 'RM011', 0, 1, 2)}. Assess it and "
+            f"{record(document, control, 'new_risks_assessed', 'true', 'Yes')}",
             control.location_of("new_risks_assessed"),
             key=(control.id or str(control.line),),
         )
+
+
+def _state(document: Document, control: Item, value: object) -> str:
+    """What the control records about the assessment, in the words of its form."""
+    if in_table(control):
+        header = column("new_risks_assessed")
+        if value is False:
+            return f"says no in its {header} column"
+        if column_in_use(document, control, "new_risks_assessed"):
+            return f"leaves its {header} column empty"
+        return f"has no record that the risks arising from it were assessed (no {header} column)"
+    if value is False:
+        return "is marked `new_risks_assessed: false`"
+    return "has no record (`new_risks_assessed`) that the risks arising from it were assessed"
 
 
 def _candidates(ctx: Context, scope: object) -> list[tuple[Document, Item, str]]:
