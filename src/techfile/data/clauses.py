@@ -10,13 +10,13 @@ with an optional lettered item (`7.2 a)`, `23.4(ab)`). The MDR's GSPRs are writt
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from dataclasses import dataclass
 
 from techfile.data.registry import load_data
 from techfile.data.resources import bundled
+from techfile.util.nearest import NearestIndex
 
 MDR_FAMILY = "mdr-annex-i"
 _CLAUSE_AT_END = re.compile(
@@ -80,6 +80,7 @@ def normalise_edition(text: str | None) -> str | None:
 class ClauseRegistry:
     def __init__(self, standards: dict[str, Standard]) -> None:
         self.standards = standards
+        self._near: dict[str, NearestIndex] = {}  # family -> its clause ids, built when asked
         self._by_number: dict[str, str] = {}
         for family, standard in standards.items():
             for number in standard.numbers:
@@ -140,11 +141,16 @@ class ClauseRegistry:
         return bool(standard and standard.complete and self.lookup(ref) is None)
 
     def suggest(self, ref: ClauseRef) -> str | None:
+        """The clause of the same standard closest to `ref`. The registry is our own data (a
+        few hundred clauses a standard), so this was bounded already; the index keeps each
+        question bounded however large a registry grows."""
         standard = self.standards.get(ref.family or "")
         if standard is None:
             return None
-        close = difflib.get_close_matches(ref.clause, sorted(standard.clauses), n=1, cutoff=0.6)
-        return close[0] if close else None
+        near = self._near.get(standard.family)
+        if near is None:
+            near = self._near[standard.family] = NearestIndex(standard.clauses)
+        return near.suggest(ref.clause, cutoff=0.6)
 
     def display(self, ref: ClauseRef) -> str:
         standard = self.standards.get(ref.family or "")

@@ -1,12 +1,15 @@
 """EV001: organisational (ISMS) evidence is cited for a clause that only evidence about the
-device can meet."""
+device can meet; a supplier's certificate or SOC 2 report for a clause that does not take a
+supplier's evidence."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from techfile.data.clauses import Clause
+from techfile.model.document import Document
 from techfile.model.evidence import Citation
-from techfile.model.evidence_classes import supports_only
+from techfile.model.evidence_classes import ownership_unknown, supplier_of, supports_only
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
 from techfile.rules.evidence.common import (
@@ -16,11 +19,14 @@ from techfile.rules.evidence.common import (
     type_title,
 )
 
+MAX_CLAUSES = 6  # clauses named as a better place for the document
+ASK_WHOSE = ("soc2-report", "hds-certificate")  # usually a supplier's: say how to tell
+
 
 @rule("EV001")
 def organisational_evidence_for_product_clause(ctx: Context) -> Iterator[Finding]:
     for citation, clause, document, all_citations in organisational_citations(ctx):
-        if supports_only(clause, document):
+        if supports_only(clause, document, ctx):
             continue
         yield ctx.finding(
             "EV001",
@@ -40,6 +46,20 @@ def _message(ctx: Context, citation: Citation, all_citations: list[Citation]) ->
     alternative = accepted_alternative(ctx, citation.clause, all_citations)
     such_as = f", such as {alternative}" if alternative else ""
     supporting = _supporting_clauses(ctx, citation)
+    supplier = supplier_of(ctx, document)
+    if supplier is not None:
+        keep = (
+            f"; keep {document.label()} for clauses that take a supplier's evidence as support "
+            f"({supporting}), beside the manufacturer's own assessment of the supplier"
+            if supporting
+            else ""
+        )
+        return (
+            f"{type_title(document)} {document.label()}, of the supplier {supplier}, is cited "
+            f"for {clause}; a notified body will ask for {needs} here"
+            f"{such_as}, because a supplier's certificate or report describes the supplier's "
+            f"own controls, not the device. Cite {needs} for {citation.ref.clause}{keep}"
+        )
     keep = (
         f"; keep {document.label()} only for clauses that accept organisational evidence as "
         f"support ({supporting}), beside process evidence"
@@ -50,19 +70,36 @@ def _message(ctx: Context, citation: Citation, all_citations: list[Citation]) ->
         f"{type_title(document)} {document.label()} is cited for {clause}; a notified body will "
         f"ask for {needs} here{such_as}, because organisational (ISMS) evidence describes how the "
         f"company runs information security, not the device. Cite {needs} for "
-        f"{citation.ref.clause}{keep}"
+        f"{citation.ref.clause}{keep}{_whose_hint(ctx, document)}"
+    )
+
+
+def _whose_hint(ctx: Context, document: Document) -> str:
+    if document.type not in ASK_WHOSE or not ownership_unknown(ctx, document):
+        return ""
+    return (
+        f". If {document.label()} is a supplier's (a hosting provider's, say), name the "
+        "supplier in its `supplier` field: a supplier's evidence counts as support for other "
+        "clauses"
     )
 
 
 def _supporting_clauses(ctx: Context, citation: Citation) -> str:
+    """The clauses of the same standard that take this document as support: the deepest
+    numbered ones (lettered items go with their clause)."""
     standard = ctx.clauses.standards.get(citation.ref.family or "")
-    if standard is None or citation.evidence is None:
+    document = citation.evidence
+    if standard is None or document is None:
         return ""
-    parents = {c.parent for c in standard.clauses.values()}
-    fitting = [
+    clauses = list(standard.clauses.values())
+    fitting = {c.id for c in clauses if supports_only(c, document, ctx)}
+    chosen = [
         c.id
-        for c in standard.clauses.values()
-        if c.id not in parents
-        and ("organisational-supporting" in c.accepts or citation.evidence.type in c.supporting)
+        for c in clauses
+        if c.id in fitting and "(" not in c.id and not _child_fits(c, clauses, fitting)
     ]
-    return ", ".join(fitting[:4])
+    return ", ".join(chosen[:MAX_CLAUSES])
+
+
+def _child_fits(clause: Clause, clauses: list[Clause], fitting: set[str]) -> bool:
+    return any(c.parent == clause.id and "(" not in c.id and c.id in fitting for c in clauses)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from techfile.data.clauses import Clause
+from techfile.model.document import Document
 from techfile.model.evidence import Citation, Row, row_citations, rows, run_citations
 from techfile.model.evidence_classes import (
     document_class,
@@ -16,6 +18,13 @@ from techfile.model.evidence_classes import (
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
 from techfile.rules.evidence.common import accepted_alternative, annex_section
+
+CLASS_NAMES = {
+    "product": "product evidence",
+    "process": "process evidence",
+    "organisational": "organisational evidence",
+    "unclassified": "documents of no evidence class",
+}
 
 
 @rule("EV002")
@@ -67,15 +76,41 @@ def _missing_message(
         )
     documents = [c.evidence for c in cited if c.evidence is not None]
     listed = ", ".join(f"{d.label()} ({kind_name(d)})" for d in documents)
-    which = "which" if len(documents) == 1 else "none of which"
-    verb = "does not accept" if len(documents) == 1 else "accepts"
-    support = [d for d in documents if document_class(ctx, d) == "organisational"]
-    support = [d for d in support if supports_only(row.clause, d)]
-    note = ""
+    reasons = _reasons(ctx, row.clause, clause, documents)
+    return (
+        f"{where} cites only {listed}{reasons}. A notified body will ask for {needs}{such_as}; "
+        "add it to the row"
+    )
+
+
+def _reasons(ctx: Context, clause: Clause, display: str, documents: list[Document]) -> str:
+    """Why none of the documents meets the clause, to follow the list of documents: support
+    only, or a class the clause does not accept at all (a class it does not accept is never
+    said to be not enough `on its own`)."""
+    support = [
+        d
+        for d in documents
+        if document_class(ctx, d) == "organisational" and supports_only(clause, d, ctx)
+    ]
+    rejected: dict[str, list[Document]] = {}
+    for document in documents:
+        if not any(document is s for s in support):
+            kind = document_class(ctx, document) or "unclassified"
+            rejected.setdefault(kind, []).append(document)
+    if len(documents) == 1:
+        if support:
+            return ", which counts here only as support beside other evidence"
+        kind = next(iter(rejected))
+        words = CLASS_NAMES.get(kind, f"{kind} evidence")
+        return f", which is {words}; {display} does not accept {words}"
+    parts = []
     if support:
         names = ", ".join(d.label() for d in support)
-        note = f"; {names} counts here only as support beside other evidence"
-    return (
-        f"{where} cites only {listed}, {which} {clause} {verb} as evidence on its own"
-        f"{note}. A notified body will ask for {needs}{such_as}; add it to the row"
-    )
+        counts = "counts" if len(support) == 1 else "count"
+        parts.append(f"{names} {counts} here only as support beside other evidence")
+    for kind, found in rejected.items():
+        names = " and ".join(d.label() for d in found)
+        verb = "is" if len(found) == 1 else "are"
+        words = CLASS_NAMES.get(kind, f"{kind} evidence")
+        parts.append(f"{names} {verb} {words}, which {display} does not accept")
+    return "; " + "; ".join(parts)

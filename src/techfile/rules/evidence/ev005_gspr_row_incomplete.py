@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from techfile.model.checklist import read_checklist
 from techfile.model.evidence import Row, document_rows
 from techfile.model.finding import Finding
+from techfile.model.standards import standards_table
 from techfile.rules.base import Context, rule
 from techfile.rules.evidence.common import annex_section
 
@@ -16,9 +18,12 @@ def gspr_row_incomplete(ctx: Context) -> Iterator[Finding]:
     require_standards = ctx.options("EV005").get("require-standards", True) is not False
     annex = annex_section(ctx, "EV005")
     for document in ctx.index.of_type("gspr-checklist"):
-        checklist = list(document_rows(document, ctx.clauses))
-        for row in checklist:
-            problem = _row_problem(row, checklist, require_standards, annex)
+        layout = read_checklist(document.items.get("rows", []), "gspr", document.headings)
+        for row in document_rows(document, ctx.clauses):
+            place = layout.of(row.item)
+            if place is None or not place.is_requirement:
+                continue  # a row of an appended Annex II table, or one FM004 cannot place
+            problem = _row_problem(row, layout.has_points(place), require_standards, annex)
             if problem is None:
                 continue
             gspr = ctx.clauses.display(row.ref)
@@ -31,9 +36,10 @@ def gspr_row_incomplete(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _row_problem(row: Row, checklist: list[Row], require_standards: bool, annex: str) -> str | None:
-    """What the row lacks, in words (None: nothing); `annex` names the MDR's requirement on
-    the checklist (`MDR Annex II section 4`)."""
+def _row_problem(row: Row, heading: bool, require_standards: bool, annex: str) -> str | None:
+    """What the row lacks, in words (None: nothing); `heading`: points or answering rows
+    stand below it (model/checklist.py); `annex` names the MDR's requirement on the checklist
+    (`MDR Annex II section 4`)."""
     applicable = row.effective_applicable()
     if applicable is False:
         if row.justification:
@@ -42,7 +48,7 @@ def _row_problem(row: Row, checklist: list[Row], require_standards: bool, annex:
             f"is marked not applicable without a justification; {annex} asks for "
             "the reason each requirement does not apply. Add it to the row's justification"
         )
-    if _is_heading(row, checklist) and not (row.evidence or row.standards):
+    if heading and not (row.evidence or row.standards):
         return None  # a heading such as `17` or `23.4` whose points carry the answers
     if applicable is None:
         return (
@@ -52,6 +58,14 @@ def _row_problem(row: Row, checklist: list[Row], require_standards: bool, annex:
         )
     missing = []
     if require_standards and not row.standards:
+        elsewhere = _standard_in_justification(row)
+        if elsewhere and row.evidence:
+            return (
+                f"is marked applicable and names {elsewhere} only in its justification, not among "
+                "the standards, common specifications or other solutions applied; a notified body "
+                f"reads the standards applied from the checklist ({annex}). Move it to the "
+                "row's standards"
+            )
         missing.append("the standards, common specifications or other solutions applied")
     if not row.evidence:
         missing.append("the controlled documents that give the evidence")
@@ -68,10 +82,14 @@ def _row_problem(row: Row, checklist: list[Row], require_standards: bool, annex:
     )
 
 
-def _is_heading(row: Row, checklist: list[Row]) -> bool:
-    if row.indents:
-        return True
-    prefix = (row.clause_id + "(", row.clause_id + ".")
-    return any(
-        other.document is row.document and other.clause_id.startswith(prefix) for other in checklist
-    )
+def _standard_in_justification(row: Row) -> str | None:
+    """A standard written in the justification (rationale) column instead of the standards
+    column, as written (`ISO 14971:2919`)."""
+    text = row.justification
+    if text is None:
+        return None
+    found = [c for c in standards_table().read(text) if c.designation and c.core]
+    if not found:
+        return None
+    first = found[0]
+    return f"{first.designation}:{first.year}" if first.year else first.designation

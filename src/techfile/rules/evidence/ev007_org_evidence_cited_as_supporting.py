@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from techfile.model.evidence_classes import needs_words, satisfies, supports_only
+from techfile.model.evidence_classes import needs_words, satisfies, supplier_of, supports_only
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
 from techfile.rules.evidence.common import (
@@ -18,7 +18,7 @@ from techfile.rules.evidence.common import (
 @rule("EV007")
 def organisational_evidence_cited_as_supporting(ctx: Context) -> Iterator[Finding]:
     for citation, clause, document, all_citations in organisational_citations(ctx):
-        if not supports_only(clause, document):
+        if not supports_only(clause, document, ctx):
             continue  # not accepted at all: EV001
         if citation.row is not None:
             beside = [c for c in all_citations if c.row is citation.row]
@@ -33,12 +33,17 @@ def organisational_evidence_cited_as_supporting(ctx: Context) -> Iterator[Findin
         alternative = accepted_alternative(ctx, clause, all_citations, satisfying=True)
         such_as = f" (the file holds {alternative})" if alternative else ""
         where = "the row" if citation.row is not None else "the technical file"
+        supplier = supplier_of(ctx, document)
+        whose = (
+            f"takes a supplier's evidence ({supplier}'s here) only as support"
+            if supplier is not None and document.type != "supplier-attestation"
+            else "takes organisational evidence only as support"
+        )
         yield ctx.finding(
             "EV007",
-            f"{type_title(document)} {document.label()} is cited for {clause_name}, which takes "
-            f"organisational evidence only as support; a notified body will look for {needs} "
-            f"beside it, and {where} cites none{such_as}. Cite {needs} for "
-            f"{citation.ref.clause} together with {document.label()}",
+            f"{type_title(document)} {document.label()} is cited for {clause_name}, which "
+            f"{whose}; a notified body will look for {needs} beside it, and {where} cites none"
+            f"{such_as}. Cite {needs} for {citation.ref.clause} together with {document.label()}",
             citation.location,
             clause=clause_name,
             key=(document.id or document.path,),

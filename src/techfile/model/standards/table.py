@@ -1,4 +1,4 @@
-"""Standard editions (data/standards.yaml) and the standards a document cites.
+"""The table of editions (data/standards.yaml) and how a citation text is read against it.
 
 A citation is matched to an edition the way the clause registry reads standards: national
 prefixes (`EN`, `BS EN`, `DIN EN` ...) and organisation prefixes (`ISO`, `IEC`, `ISO/IEC`,
@@ -7,8 +7,8 @@ amendment (`normalise_edition`). So `EN ISO 14971:2012`, `BS EN ISO 14971:2012` 
 `ISO 14971:2012` name the same entry. Where the table lists an international edition and its
 European adoption under the same number and year (`IEC 62304:2006`, `EN 62304:2006`), a
 citation with `EN` takes the European entry. A corrigendum (`/AC:2012`, `/Cor 1:2014`) does not
-change the edition. Spellings without a colon (`MDCG 2019-16 rev.1`, the FDA guidance titles)
-match the table's aliases.
+change the edition. Documents without a number (the FDA guidance, the HDS référentiel) are read
+through the table's aliases: `HDS:2018`, `FDA Premarket Cybersecurity Guidance 2014`.
 """
 
 from __future__ import annotations
@@ -16,16 +16,11 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from techfile.data.clauses import core_number, normalise_edition
 from techfile.data.registry import load_data
-from techfile.model.document import Document
-from techfile.model.finding import Location
-
-CERTIFICATE_TYPES = ("isms-certificate", "qms-certificate", "hds-certificate")
 
 _NATIONAL_BODIES = r"BS|DIN|NF|ÖNORM|OENORM|UNE|SN|DS|SFS|SS|CEI|PD|NEN|UNI|CSA|AS|I\.S\."
 _ORGANISATIONS = (
@@ -34,7 +29,7 @@ _ORGANISATIONS = (
 )
 # A standard's designation: optional national body, optional EN/CEN/CLC, an organisation (or
 # EN alone), then the number (`14971`, `81001-5-1`, `2019-16`).
-_DESIGNATION = re.compile(
+DESIGNATION = re.compile(
     rf"(?<![\w/])(?P<prefix>(?:(?:{_NATIONAL_BODIES})\s+)?"
     rf"(?:(?:(?:EN|CEN|CLC|CENELEC)(?:/TR|/TS)?\s+(?:(?:{_ORGANISATIONS})\s*)?)|(?:{_ORGANISATIONS})\s*))"
     r"(?P<number>\d+(?:-\d+)*)(?![\w])",
@@ -51,7 +46,9 @@ _EDITION_MARK = re.compile(
     r"\.?\s*\d|[+/]\s*(?:a|amd|ac|cor)\s*\d",
     re.IGNORECASE,
 )
-_COLON_TEXT = re.compile(r"^\s*:\s*(?P<text>[^\s;,]+)")
+# what follows a colon when it is no year: `219` of `ISO 14971:219`. A colon followed by words
+# (`ISO 14971: Medical devices ...`) is a title, not an edition.
+_COLON_TEXT = re.compile(r"^\s*:\s*(?P<text>\d[^\s;,|<)]*)")
 _CORRIGENDUM = re.compile(r"/(?:ac|cor|corr)\d*(?::\d{4})?", re.IGNORECASE)
 _NATIONAL_EN = re.compile(
     rf"^(?:(?:{_NATIONAL_BODIES})\s+)?(?:EN|CEN|CLC|CENELEC)(?:/TR|/TS)?\s", re.IGNORECASE
@@ -60,6 +57,8 @@ _SQUASH = re.compile(r"[\s.(),]+")
 _NATIONAL_ONLY = re.compile(
     rf"^(?:{_NATIONAL_BODIES})\s+(?!(?:EN|CEN|CLC|CENELEC)\b)", re.IGNORECASE
 )
+_LETTER_DIGIT = re.compile(r"(?<=[A-Za-z])(?=\d)")
+_TAIL = 48  # characters after a designation in running text that may hold its edition
 
 
 def squash(text: str) -> str:
@@ -87,6 +86,11 @@ class Edition:
     def european(self) -> bool:
         return is_european(self.ref)
 
+    @property
+    def named(self) -> bool:
+        """A document without a standard number (the FDA guidance, the HDS référentiel)."""
+        return not any(ch.isdigit() for ch in self.core)
+
 
 @dataclass(frozen=True)
 class Cited:
@@ -101,37 +105,35 @@ class Cited:
     unreadable: str | None = None  # what follows a colon when it is no year (`219` of `:219`)
 
 
-@dataclass(frozen=True)
-class Citation:
-    """Where a document cites a standard."""
-
-    document: Document
-    field: str  # `standards`, `rows.standards`, `standard`, `certifies`
-    text: str
-    location: Location
-
-
 class StandardsTable:
     def __init__(self, editions: list[Edition]) -> None:
         self.editions = editions
         self._by_key: dict[tuple[str, str], list[Edition]] = {}
         self._squashed: list[tuple[str, Edition]] = []
         self._cores: dict[str, list[Edition]] = {}
+        self._by_ref = {edition.ref: edition for edition in editions}
+        # documents without a number: `squash(name)` -> core, for `NAME:EDITION` spellings
+        self.named: dict[str, str] = {squash(e.core): e.core for e in editions if e.named}
         for edition in editions:
             self._cores.setdefault(edition.core, []).append(edition)
             for spelling in (edition.ref, *edition.aliases):
-                key = _colon_key(spelling)
-                if key is not None:
-                    self._by_key.setdefault(key, []).append(edition)
-                else:
-                    self._squashed.append((squash(spelling), edition))
+                self._add_spelling(edition, spelling)
         self._squashed.sort(key=lambda pair: -len(pair[0]))
-        # designations without a number (the FDA guidance): `squash(name)` -> core
-        self._named = {
-            squash(e.core): e.core for e in editions if not any(ch.isdigit() for ch in e.core)
-        }
+
+    def _add_spelling(self, edition: Edition, spelling: str) -> None:
+        key = _colon_key(spelling)
+        if key is None:
+            self._squashed.append((squash(spelling), edition))
+            return
+        if edition.named:  # `HDS:2018` names the entry whose core is `hdsréférentiel`
+            self.named.setdefault(squash(spelling.partition(":")[0]), edition.core)
+            key = (edition.core, key[1])
+        self._by_key.setdefault(key, []).append(edition)
 
     def by_ref(self, ref: str) -> Edition | None:
+        known = self._by_ref.get(ref)
+        if known is not None:
+            return known
         found = self.read(ref)
         return found[0].edition if found else None
 
@@ -143,6 +145,24 @@ class StandardsTable:
             return found
         return sorted(found, key=lambda e: e.european != european)
 
+    def cores(self) -> frozenset[str]:
+        return frozenset(self._cores)
+
+    def of_core(self, core: str) -> list[Edition]:
+        return list(self._cores.get(core, []))
+
+    def successors(self, edition: Edition) -> list[Edition]:
+        """The editions that replaced this one, in order (`2014` -> `2023` -> `2025` ...)."""
+        found: list[Edition] = []
+        following = edition.superseded_by
+        while following:
+            successor = self._by_ref.get(following)
+            if successor is None or successor in found or successor is edition:
+                break
+            found.append(successor)
+            following = successor.superseded_by
+        return found
+
     def read(self, text: str) -> list[Cited]:
         """The standards named in one citation text (usually one)."""
         stripped = " ".join(text.split())
@@ -152,34 +172,36 @@ class StandardsTable:
         for key, named in self._squashed:
             if squashed.startswith(key) and _boundary(squashed, len(key)):
                 return [Cited(stripped, None, named.core, named, True)]
-        matches = list(_DESIGNATION.finditer(stripped))
+        matches = list(DESIGNATION.finditer(stripped))
         if not matches:
             return self._read_named(stripped)
         found = []
         for position, match in enumerate(matches):
             end = matches[position + 1].start() if position + 1 < len(matches) else len(stripped)
-            tail = stripped[match.end() : end]
-            designation = " ".join(match.group(0).split())
-            core = designation_core(designation)
-            european = is_european(designation)
-            edition = self._edition(core, tail, european)
-            versioned = edition is not None or bool(_EDITION_MARK.search(tail))
-            year, unreadable = _edition_facts(tail)
-            found.append(Cited(stripped, designation, core, edition, versioned, year, unreadable))
+            found.append(self.designation(stripped, match, stripped[match.end() : end]))
         return found
+
+    def designation(self, text: str, match: re.Match[str], tail: str) -> Cited:
+        """A designation found by DESIGNATION, read with the text after it (`tail`)."""
+        designation = " ".join(match.group(0).split())
+        core = designation_core(designation)
+        edition = self.edition(core, tail, is_european(designation))
+        versioned = edition is not None or bool(_EDITION_MARK.search(tail))
+        year, unreadable = _edition_facts(tail)
+        return Cited(text, designation, core, edition, versioned, year, unreadable)
 
     def _read_named(self, text: str) -> list[Cited]:
         """A standard without a number, e.g. `FDA Premarket Cybersecurity Guidance:2014`."""
         number, colon, rest = text.partition(":")
-        core = self._named.get(squash(number))
+        core = self.named.get(squash(number))
         if core is None:
             return []
-        edition = self._edition(core, colon + rest, False)
+        edition = self.edition(core, colon + rest, False)
         versioned = edition is not None or bool(_EDITION_MARK.search(colon + rest))
         year, unreadable = _edition_facts(colon + rest)
         return [Cited(text, number.strip(), core, edition, versioned, year, unreadable)]
 
-    def _edition(self, core: str, tail: str, european: bool) -> Edition | None:
+    def edition(self, core: str, tail: str, european: bool) -> Edition | None:
         match = _EDITION.match(tail)
         if match:
             written = normalise_edition(match.group("edition")) or ""
@@ -193,12 +215,21 @@ class StandardsTable:
             return self._choose(self._by_key.get((core, year.group("year")), []), european)
         return None
 
+    def edition_of_year(self, core: str, year: str) -> Edition | None:
+        return self._choose(self._by_key.get((core, year), []), False)
+
     @staticmethod
     def _choose(candidates: list[Edition], european: bool) -> Edition | None:
         for edition in candidates:
             if edition.european == european:
                 return edition
         return candidates[0] if candidates else None
+
+
+def edition_tail(text: str, start: int, end: int) -> str:
+    """The text after a designation in running text that may hold its edition: up to the next
+    designation, at most `_TAIL` characters."""
+    return text[start : min(end, start + _TAIL)]
 
 
 def is_european(designation: str) -> bool:
@@ -208,18 +239,19 @@ def is_european(designation: str) -> bool:
 
 def designation_core(designation: str) -> str:
     """`PD ISO/TR 24971` -> `24971`: `core_number`, after a national body's prefix that comes
-    without `EN` (`PD`, `BS`, `DIN`)."""
-    return core_number(_NATIONAL_ONLY.sub("", " ".join(designation.split())))
+    without `EN` (`PD`, `BS`, `DIN`); `ISO14971`, written without a space, is `14971` too."""
+    spaced = _LETTER_DIGIT.sub(" ", " ".join(designation.split()))
+    return core_number(_NATIONAL_ONLY.sub("", spaced))
 
 
 def _edition_facts(tail: str) -> tuple[int | None, str | None]:
-    """The edition year written after a designation, or the text after a colon that is no
+    """The edition year written after a designation, or the digits after a colon that are no
     year (`ISO 14971:219`)."""
     match = _EDITION.match(tail) or _YEAR_AFTER.match(tail)
     if match:
         return int(match.group(1)[:4]), None
     colon = _COLON_TEXT.match(tail)
-    return None, colon.group("text") if colon else None
+    return None, colon.group("text").rstrip(".") if colon else None
 
 
 def _boundary(squashed: str, end: int) -> bool:
@@ -237,7 +269,7 @@ def _colon_key(spelling: str) -> tuple[str, str] | None:
 
 
 def _edition_core(ref: str) -> str:
-    match = _DESIGNATION.search(ref)
+    match = DESIGNATION.search(ref)
     if match:
         return designation_core(match.group(0))
     number = ref.partition(":")[0]
@@ -269,60 +301,3 @@ def standards_table() -> StandardsTable:
         for entry in data["editions"]
     ]
     return StandardsTable(editions)
-
-
-# --- where documents cite standards --------------------------------------------------------
-
-
-def citation_text(value: Any) -> str | None:
-    """A standard reference: a string, or a mapping `{standard, edition}` (also `ref`/`name`
-    for the standard and `version`/`year` for the edition)."""
-    if isinstance(value, str):
-        return value if value.strip() else None
-    if not isinstance(value, dict):
-        return None
-    name = next(
-        (value[k] for k in ("standard", "ref", "name") if isinstance(value.get(k), str)), ""
-    )
-    if not name.strip():
-        return None
-    edition = next(
-        (value[k] for k in ("edition", "version", "year") if isinstance(value.get(k), (str, int))),
-        None,
-    )
-    if edition is not None and str(edition).strip() and ":" not in name:
-        return f"{name.strip()}:{str(edition).strip()}"
-    return name.strip()
-
-
-def _listed(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def cited_standards(document: Document, certificates: bool = False) -> Iterator[Citation]:
-    """Every standard the document cites: its `standards` list, a GSPR checklist's row
-    `standards`, a conformity matrix's `standard`, and with `certificates` a certificate's
-    `certifies`."""
-    for position, entry in enumerate(_listed(document.meta.get("standards"))):
-        text = citation_text(entry)
-        if text is not None:
-            path: tuple[str | int, ...] = ("standards", position)
-            if not isinstance(document.meta.get("standards"), list):
-                path = ("standards",)
-            yield Citation(document, "standards", text, document.location(*path))
-    if document.type == "gspr-checklist":
-        for item in document.items.get("rows", []):
-            for entry in _listed(item.get("standards")):
-                text = citation_text(entry)
-                if text is not None:
-                    yield Citation(document, "rows.standards", text, item.location_of("standards"))
-    if document.type == "conformity-matrix":
-        text = citation_text(document.meta.get("standard"))
-        if text is not None:
-            yield Citation(document, "standard", text, document.location("standard"))
-    if certificates and document.type in CERTIFICATE_TYPES:
-        text = citation_text(document.meta.get("certifies"))
-        if text is not None:
-            yield Citation(document, "certifies", text, document.location("certifies"))

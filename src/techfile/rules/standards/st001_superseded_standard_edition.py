@@ -1,0 +1,172 @@
+"""ST001: a document cites an edition of a standard or guidance document that has been
+replaced; an error when it was replaced well before the document was approved, else a warning.
+
+An edition named only in the body's text is read with care: it is at most a warning (the text
+may name it as history), and it is not reported at all when the same document also names an
+edition that replaced it (a gap assessment, a revision history, a comparison)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from techfile.data.severity import Severity
+from techfile.model.document import Document
+from techfile.model.evidence_classes import kind_name
+from techfile.model.finding import Finding
+from techfile.model.register import approval_date, is_approved, is_withdrawn
+from techfile.model.standards import Citation, Cited, Edition, standards_table
+from techfile.rules.base import Context, rule
+from techfile.rules.standards.common import document_citations, more, readings, span, written
+
+DEFAULT_GRACE_DAYS = 31
+
+
+@dataclass
+class _Group:
+    """The citations of one superseded edition in one document."""
+
+    edition: Edition
+    cited: Cited
+    citations: list[Citation]
+
+    @property
+    def body_only(self) -> bool:
+        return all(c.in_body for c in self.citations)
+
+
+def _grace_days(ctx: Context) -> int:
+    value = ctx.options("ST001").get("grace-days", DEFAULT_GRACE_DAYS)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return DEFAULT_GRACE_DAYS
+
+
+@rule("ST001")
+def superseded_standard_edition(ctx: Context) -> Iterator[Finding]:
+    clause = str(ctx.page_clause("ST001", default="techfile's policy"))
+    grace = _grace_days(ctx)
+    for document in ctx.documents:
+        if is_withdrawn(ctx, document):
+            continue
+        approved = approval_date(ctx, document)
+        for group in _superseded(ctx, document):
+            first = group.citations[0]
+            cites = written(ctx, first, group.cited, group.edition)
+            cites += more(len(group.citations), first.field)
+            severity, message = _message(ctx, document, approved, group, cites, clause, grace)
+            yield ctx.finding(
+                "ST001",
+                message,
+                first.location,
+                clause=clause,
+                key=(document.id or document.path, group.edition.ref),
+                related=tuple(c.location for c in group.citations[1:]),
+                severity=severity,
+            )
+
+
+def _superseded(ctx: Context, document: Document) -> list[_Group]:
+    """The superseded editions the document cites, each with its citations; an edition named
+    only in the body is left out when the document also names one that replaced it."""
+    table = standards_table()
+    read = [(c, cited) for c in document_citations(ctx, document) for cited in readings(ctx, c)]
+    named = {cited.edition.ref for _c, cited in read if cited.edition is not None}
+    grouped: dict[str, _Group] = {}
+    for citation, cited in read:
+        edition = cited.edition
+        if edition is None or edition.superseded_on is None or edition.superseded_on > ctx.as_of:
+            continue  # current, unknown, or replaced only after the date the check runs as of
+        group = grouped.setdefault(edition.ref, _Group(edition, cited, []))
+        group.citations.append(citation)
+    return [
+        group
+        for group in grouped.values()
+        if not (group.body_only and any(s.ref in named for s in table.successors(group.edition)))
+    ]
+
+
+def _message(
+    ctx: Context,
+    document: Document,
+    approved: datetime.date | None,
+    group: _Group,
+    written_as: str,
+    clause: str,
+    grace: int,
+) -> tuple[Severity, str]:
+    edition = group.edition
+    assert edition.superseded_on is not None
+    replaced = edition.superseded_on.isoformat()
+    successor = edition.superseded_by or "a newer edition"
+    current = _current(edition)
+    target = current or successor
+    cites = f"{document.label()} ({kind_name(document)}) {_verb(group)} {written_as}"
+    state_of_art = (
+        f"a notified body judges the state of the art ({clause}) against current editions"
+    )
+    if approved is None:
+        state = "is not approved yet" if not is_approved(ctx, document) else "has no dated approval"
+        return Severity.WARNING, (
+            f"{cites}, which was replaced by {successor} on {replaced}{_chain(current)}, and "
+            f"{document.label()} {state}; a gap assessment is needed: {state_of_art} and will "
+            f"ask what changed and whether it affects the device. Assess the changes in "
+            f"{target} and cite it before approval, or record why the old edition still applies"
+            f"{_history_hint(group)}"
+        )
+    days = (approved - edition.superseded_on).days
+    if days > grace and not group.body_only:
+        return Severity.ERROR, (
+            f"{cites}, which had been replaced by {successor} on {replaced}{_chain(current)}, "
+            f"{span(days)} before {document.label()} was approved on {approved.isoformat()}; "
+            f"{state_of_art} and will ask why the document was approved against a withdrawn "
+            f"one. Assess the changes in {target}, update the citation and approve a new "
+            "version, or record why the old edition still applies"
+        )
+    when = _when(document, approved, days, grace)
+    return Severity.WARNING, (
+        f"{cites}, which was replaced by {successor} on {replaced}{_chain(current)}, {when}; a "
+        f"gap assessment is needed: {state_of_art} and will ask what changed and whether it "
+        f"affects the device. Assess the changes in {target}, then update the citation in a "
+        f"new approved version{_history_hint(group)}"
+    )
+
+
+def _verb(group: _Group) -> str:
+    return "names in its text" if group.body_only else "cites"
+
+
+def _current(edition: Edition) -> str | None:
+    """The current edition when the successor was itself replaced since (the FDA guidance of
+    2014 -> 2023 -> 2025 -> 2026), else None."""
+    chain = standards_table().successors(edition)
+    if len(chain) > 1 and not chain[-1].superseded:
+        return chain[-1].ref
+    return None
+
+
+def _chain(current: str | None) -> str:
+    return f" (itself replaced since; the current edition is {current})" if current else ""
+
+
+def _when(document: Document, approved: datetime.date, days: int, grace: int) -> str:
+    if days < 0:
+        return f"after {document.label()} was approved on {approved.isoformat()}"
+    if days == 0:
+        return f"on the day {document.label()} was approved"
+    if days <= grace:
+        return (
+            f"only {span(days)} before {document.label()} was approved on "
+            f"{approved.isoformat()} (within `grace-days`)"
+        )
+    return f"{span(days)} before {document.label()} was approved on {approved.isoformat()}"
+
+
+def _history_hint(group: _Group) -> str:
+    if not group.body_only:
+        return ""
+    return (
+        "; if the text names the old edition only as history, cite the current one beside it "
+        "or suppress this finding with the reason"
+    )
