@@ -24,6 +24,7 @@ from techfile.model.evidence_classes import (
     supports_only,
 )
 from techfile.model.lifecycle import Activity, counts_by_type, lifecycle_data
+from techfile.model.register import counts_as_released
 from techfile.model.view import RunView
 from techfile.report.data import CoverageRow, CoverageSection, Evidence
 
@@ -178,9 +179,9 @@ def _judged(
     status = document_status(view.index, document, from_register) or "no status"
     kind = document_class(view, document) or "unknown"
     if kind in SATISFYING and kind in clause.accepts:
-        role = "satisfies" if status.casefold() == "approved" else "pending"
+        role = "satisfies" if counts_as_released(view, document) else "pending"
     elif kind == "organisational":
-        role = "supporting" if supports_only(clause, document) else "wrong-class"
+        role = "supporting" if supports_only(clause, document, view) else "wrong-class"
     else:
         role = "not-accepted"
     return Evidence(
