@@ -20,7 +20,7 @@ FLOORS: tuple[frozenset[str], ...] = (
     frozenset({"intake"}),
     frozenset({"rules"}),
     frozenset({"engine"}),
-    frozenset({"formatters", "report"}),
+    frozenset({"formatters", "report", "overlap", "pack"}),
     frozenset({"adopt", "scaffold", "selftest", "fixture_tree"}),
     frozenset({"cli", "integrations", "__main__"}),
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from dataclasses import dataclass
@@ -11,6 +10,9 @@ from typing import Any
 import yaml
 
 from techfile.data.resources import bundled
+from techfile.util.nearest import NearestIndex
+
+TYPE_SUGGESTION_CUTOFF = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +68,15 @@ class TypeRegistry:
         return self.aliases.get(folded)
 
     def suggest(self, name: str) -> str | None:
-        choices = sorted({*self.types, *self.aliases})
-        close = difflib.get_close_matches(name.strip().casefold(), choices, n=1, cutoff=0.6)
-        if not close:
-            return None
-        return self.canonical(close[0])
+        """The known type or alias closest to `name`, as its canonical type. The names are
+        indexed once per registry: `[aliases.types]` comes from the tree and may be long,
+        and every document with an unknown type asks, so each question is bounded work."""
+        close = self._names.suggest(name.strip().casefold(), cutoff=TYPE_SUGGESTION_CUTOFF)
+        return None if close is None else self.canonical(close)
+
+    @functools.cached_property
+    def _names(self) -> NearestIndex:
+        return NearestIndex({*self.types, *self.aliases})
 
 
 @functools.cache

@@ -47,6 +47,13 @@ from techfile.rules.lifecycle import (
     sdl008_environment_reliance_undeclared,
     sdl009_it_security_requirements_incomplete,
 )
+from techfile.rules.pack import (
+    pk001_disclosure_answer_contradicts_file,
+    pk002_disclosure_statement_stale,
+    pk003_organisational_evidence_for_capability,
+    pk004_support_claim_inconsistent,
+    pk005_customer_responsibility_missing,
+)
 from techfile.rules.risk import (
     rm001_threat_absent_from_risk_file,
     rm002_safety_impact_unassessed,
@@ -119,6 +126,11 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     sc004_anomaly_review_stale,
     sc005_known_vulnerabilities_unassessed,
     sc006_exploitable_vulnerability_not_risk_assessed,
+    pk001_disclosure_answer_contradicts_file,
+    pk002_disclosure_statement_stale,
+    pk003_organisational_evidence_for_capability,
+    pk004_support_claim_inconsistent,
+    pk005_customer_responsibility_missing,
     is001_soa_applicability_undecided,
     is002_soa_implementation_evidence_unreleased,
     is003_isms_scope_missing_or_uncertified,

@@ -1,0 +1,25 @@
+"""Shared by the PK rules: the clauses of a page in words, and how an answer is named."""
+
+from __future__ import annotations
+
+from techfile.model.disclosure import DisclosureAnswer
+from techfile.rules.base import Context
+
+
+def clauses_text(ctx: Context, code: str) -> str:
+    """`MDCG 2019-16 Rev.1 4.3; EN IEC 81001-5-1:2022 5.8.2; NIS2 Art. 21(2)(d)`: the page's
+    clauses, each with its edition as the registry displays it."""
+    page = ctx.pages.get(code)
+    shown = []
+    for written in page.clauses if page else ():
+        ref = ctx.clauses.parse(written)
+        shown.append(ctx.clauses.display(ref) if ref is not None else written)
+    return "; ".join(shown)
+
+
+def answer_name(answer: DisclosureAnswer) -> str:
+    """`TXCF.a (Transmission confidentiality: Is health data encrypted when ...?)`."""
+    section = answer.section
+    if answer.question is None:
+        return section.label()
+    return f"{answer.question.key} ({section.title}: {answer.question.text})"
