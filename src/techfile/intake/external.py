@@ -83,7 +83,9 @@ def attach_external(
                 _attach_data(
                     file, document, lists[name], settings, read, path, entry.get("key"), own
                 )
-        settle_items(document.items, lists_of(f"types/{document.type}.schema.json"))
+        settle_items(
+            document.items, lists_of(f"types/{document.type}.schema.json"), document.headings
+        )
 
 
 def _lists(type_name: str) -> dict[str, ItemList]:

@@ -11,6 +11,7 @@ from techfile.data.registry import ValueAliases, normalise_header
 from techfile.data.schemas import Schema, flattened, item_lists, property_schema
 from techfile.intake.directives import Directive
 from techfile.intake.values import CellTyper, cell_typer
+from techfile.model.checklist import Heading, Kind, read_checklist
 from techfile.model.diagnostics import Diagnostic
 from techfile.model.document import Item
 from techfile.model.table import Table
@@ -23,6 +24,7 @@ class ItemList:
     required_columns: tuple[str, ...]
     id_field: str
     merge_tables: bool = False  # rows with one id in several tables describe one item
+    checklist: bool = False  # rows laid out as a checklist: `(b)` under 23.4 is 23.4(b)
 
 
 @functools.cache
@@ -35,17 +37,34 @@ def lists_of(schema_id: str) -> tuple[ItemList, ...]:
             tuple(opts.get("required-columns", ("id",))),
             str(opts.get("id-field", "id")),
             bool(opts.get("merge-tables", False)),
+            bool(opts.get("checklist", False)),
         )
         for name, item_schema, opts in item_lists(flattened(schema_id))
     )
 
 
-def settle_items(document_items: dict[str, list[Item]], lists: tuple[ItemList, ...]) -> None:
+def settle_items(
+    document_items: dict[str, list[Item]],
+    lists: tuple[ItemList, ...],
+    headings: tuple[Heading, ...] = (),
+) -> None:
     """Merge rows across tables for the lists that ask for it (risks estimated in separate
-    before/after tables); other lists keep every row (a GSPR checklist's `(a)` rows)."""
+    before/after tables); other lists keep every row. The rows of a checklist are named as
+    model/checklist.py reads them (`headings`: the document's, which name appended tables)."""
     merging = {item_list.name for item_list in lists if item_list.merge_tables}
     for name in merging & set(document_items):
         document_items[name] = merge_by_id(document_items[name])
+    for item_list in lists:
+        if item_list.checklist and item_list.name in document_items:
+            name_checklist_rows(document_items[item_list.name], item_list.id_field, headings)
+
+
+def name_checklist_rows(items: list[Item], id_field: str, headings: tuple[Heading, ...]) -> None:
+    """Give each checklist row the id a reader calls it by: `(b)` under 23.4 is 23.4(b), the
+    indents of 10.4.1 are `10.4.1, indent 1` ...; a numbered row keeps its number as written."""
+    for row in read_checklist(items, id_field, headings).rows:
+        if row.kind in (Kind.LETTERED, Kind.CONTINUATION, Kind.LEAD_IN):
+            row.item.id = row.name
 
 
 @dataclass(slots=True)

@@ -251,7 +251,7 @@ class _FileParser:
                 self.path,
             )
             document.items.setdefault(binding.list_name, []).extend(items)
-        settle_items(document.items, lists_of(doc_type.schema_id))
+        settle_items(document.items, lists_of(doc_type.schema_id), document.headings)
 
 
 _ID_LINE = re.compile(r"""^id[ \t]*:[ \t]*["']?([^"'#\s]+)""", re.MULTILINE)

@@ -1,7 +1,8 @@
 """FM: can each file be read, and does its front-matter say what techfile needs?
 
 Most of these findings are detected while a file is parsed (intake); the rules here turn
-those diagnostics into findings and group the unclassified files.
+those diagnostics into findings, report the checklist rows nobody can place, and group the
+unclassified files.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from techfile.data.severity import Severity
+from techfile.intake.items import ItemList, lists_of
+from techfile.model.checklist import ChecklistRow, Kind, is_lettered, read_checklist
+from techfile.model.document import Document
 from techfile.model.finding import Finding, Location
 from techfile.rules.base import Context, rule
 
@@ -35,6 +39,76 @@ def intake_diagnostics(ctx: Context) -> Iterator[Finding]:
                 key=diag.key,
                 severity=severity,
             )
+
+
+@rule("FM004")
+def unplaced_checklist_rows(ctx: Context) -> Iterator[Finding]:
+    """A checklist row that answers no requirement a reader can name: answers without a
+    number and no row above that they continue, or a letter with no numbered row above it
+    (model/checklist.py; rows without a number under a requirement are its indents)."""
+    types = ctx.settings.types.types
+    for parsed in ctx.parsed:
+        document = parsed.document
+        if document is None or document.type not in types:
+            continue
+        for item_list in lists_of(types[document.type].schema_id):
+            if item_list.checklist and document.items.get(item_list.name):
+                yield from _unplaced(ctx, document, item_list)
+
+
+def _unplaced(ctx: Context, document: Document, item_list: ItemList) -> Iterator[Finding]:
+    items = document.items[item_list.name]
+    checklist = read_checklist(items, item_list.id_field, document.headings)
+    unplaced = checklist.unplaced()
+    numbered = any(row.kind is Kind.NUMBERED for row in checklist.rows)
+    if unplaced and not numbered:  # no row has a number: one finding, not one per row
+        yield ctx.finding(
+            "FM004",
+            f"no row of the checklist in {document.label()} has a {_number_words(item_list)}; "
+            f"a reader cannot tell which requirement any of them answers{_clause_words(ctx)}. "
+            "Give each row its number",
+            unplaced[0].item.location,
+            key=(item_list.name, "no numbers"),
+        )
+        return
+    for row in unplaced:
+        yield ctx.finding(
+            "FM004",
+            f"this row of {document.label()} {_unplaced_words(row, item_list)}; a reader "
+            f"cannot tell which requirement it answers{_clause_words(ctx)}. Write its "
+            f"{_number_words(item_list)}, or move it under the row it belongs to",
+            row.item.location,
+            key=(item_list.name, "unplaced", _row_text(row)),
+        )
+
+
+def _unplaced_words(row: ChecklistRow, item_list: ItemList) -> str:
+    number = _number_words(item_list)
+    if row.name is not None and is_lettered(row.name):
+        return f"is numbered only {row.name}, and no numbered row stands above it"
+    if row.item.source == "front-matter":
+        return f"gives answers but no {number}"
+    return f"gives answers but no {number}, and no numbered row stands above it to continue"
+
+
+def _number_words(item_list: ItemList) -> str:
+    return "GSPR number" if item_list.id_field == "gspr" else f"`{item_list.id_field}`"
+
+
+def _clause_words(ctx: Context) -> str:
+    """`, and MDR Annex II asks for ...`: the clause of FM004's page that asks for it."""
+    page = ctx.pages.get("FM004")
+    annex = next((text for text in page.clauses if "Annex II" in text), None) if page else None
+    if annex is None:
+        return ""
+    return f", and {annex} asks for technical documentation that is unambiguous"
+
+
+def _row_text(row: ChecklistRow) -> str:
+    """What the row says, for a finding's identity that does not move with its line."""
+    fields = row.item.fields
+    words = fields.get("requirement") or fields.get("title") or fields.get("evidence") or ""
+    return " ".join(str(words).split())[:80]
 
 
 @rule("FM007")
