@@ -1,0 +1,121 @@
+"""IS001 soa-applicability-undecided: an Annex A control of the Statement of Applicability has
+no applicability decision, is excluded without a justification, or is included without saying
+whether it is implemented; or controls of the edition the SoA follows have no entry at all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from techfile.data.isms import annex_a_controls, is_2013_numbering, successors_2022
+from techfile.model.document import Document
+from techfile.model.finding import Finding, Location
+from techfile.rules.base import Context, rule
+from techfile.rules.isms.common import (
+    EDITION_2022,
+    SoaControl,
+    clause,
+    controls_of,
+    numbering,
+    statements,
+    text_of,
+)
+
+CODE = "IS001"
+
+
+@rule(CODE)
+def soa_applicability_undecided(ctx: Context) -> Iterator[Finding]:
+    for document in statements(ctx):
+        controls = controls_of(document)
+        for entry in controls:
+            yield from _entry(ctx, document, entry)
+        if controls and numbering(document, controls) == EDITION_2022:
+            yield from _missing(ctx, document, controls)
+
+
+def _entry(ctx: Context, document: Document, entry: SoaControl) -> Iterator[Finding]:
+    item = entry.item
+    applicable = item.get("applicable")
+    where = f"{entry.label} in the Statement of Applicability {document.label()}"
+    enforced = clause(ctx, CODE)
+    if not isinstance(applicable, bool):
+        written = text_of(applicable)
+        said = f"says `{written}`, which is neither yes nor no" if written else "is empty"
+        yield ctx.finding(
+            CODE,
+            f"{where} has no applicability decision (`applicable` {said}); {enforced} asks the "
+            "SoA to say for every Annex A control whether it is included or excluded, and a "
+            "certification auditor starts from that decision. Enter yes or no, with the "
+            "justification",
+            item.location_of("applicable"),
+            key=(entry.label, "undecided"),
+        )
+    elif applicable is False and text_of(item.get("justification")) is None:
+        yield ctx.finding(
+            CODE,
+            f"{where} is excluded (not applicable) without a justification; {enforced} asks "
+            "for the justification of every excluded control, and an auditor will ask why the "
+            "risk assessment needs no such control. Give the reason in `justification`",
+            item.location_of("justification"),
+            key=(entry.label, "unjustified"),
+        )
+    elif applicable is True and _unstated(item.get("implemented")):
+        yield ctx.finding(
+            CODE,
+            f"{where} is applicable, but the SoA does not say whether it is implemented; "
+            f"{enforced} asks for that beside the decision. Enter yes, no, or how far it is "
+            "(partially, planned) in `implemented`",
+            item.location_of("implemented"),
+            key=(entry.label, "implementation-unstated"),
+        )
+
+
+def _unstated(value: object) -> bool:
+    return not isinstance(value, bool) and text_of(value) is None
+
+
+def _missing(ctx: Context, document: Document, controls: list[SoaControl]) -> Iterator[Finding]:
+    listed = {c.control for c in controls if c.control}
+    # a control written with its 2013 number is IS004's; its successors are not missing too
+    renamed = {
+        row.target
+        for control in listed
+        if is_2013_numbering(control)
+        for row in successors_2022(control)
+    }
+    missing = [c for c in annex_a_controls() if c not in listed and c not in renamed]
+    if not missing:
+        return
+    total = len(annex_a_controls())
+    first = controls[0].item
+    yield ctx.finding(
+        CODE,
+        f"the Statement of Applicability {document.label()} has no entry for {len(missing)} of "
+        f"the {total} controls of ISO/IEC 27001:2022 Annex A ({_listed(missing)}); "
+        f"{clause(ctx, CODE)} asks for a decision on every Annex A control, so an auditor "
+        "cannot tell whether these were considered or forgotten. Add an entry for each, "
+        "applicable or excluded with its justification",
+        Location(document.path, first.table or first.line, 0, document.id),
+        key=("missing",),
+    )
+
+
+def _listed(controls: list[str]) -> str:
+    """`A.5.2 to A.5.37, A.6.1, A.6.3`: runs of consecutive controls of one theme shortened."""
+    runs: list[list[str]] = []
+    for control in controls:
+        theme, _, number = control.rpartition(".")
+        last = runs[-1][-1] if runs else ""
+        last_theme, _, last_number = last.rpartition(".")
+        if runs and theme == last_theme and int(number) == int(last_number) + 1:
+            runs[-1].append(control)
+        else:
+            runs.append([control])
+    return ", ".join(
+        run[0]
+        if len(run) == 1
+        else f"{run[0]}, {run[1]}"
+        if len(run) == 2
+        else f"{run[0]} to {run[-1]}"
+        for run in runs
+    )
