@@ -4,6 +4,7 @@ whether it is implemented; or controls of the edition the SoA follows have no en
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from techfile.data.isms import annex_a_controls, is_2013_numbering, successors_2022
@@ -23,14 +24,59 @@ from techfile.rules.isms.common import (
 CODE = "IS001"
 
 
+# A column left as the template had it is one defect, not one per control: when at least this
+# many entries, and at least half of the SoA, share a problem, they give one finding.
+GROUPED_AT = 5
+
+
 @rule(CODE)
 def soa_applicability_undecided(ctx: Context) -> Iterator[Finding]:
     for document in statements(ctx):
         controls = controls_of(document)
-        for entry in controls:
-            yield from _entry(ctx, document, entry)
+        found = [f for entry in controls for f in _entry(ctx, document, entry)]
+        yield from _grouped(ctx, document, found, len(controls))
         if controls and numbering(document, controls) == EDITION_2022:
             yield from _missing(ctx, document, controls)
+
+
+_SHARED_GAP = {
+    "undecided": "have no applicability decision; {enforced} asks the SoA to say for every "
+    "Annex A control whether it is included or excluded. Enter yes or no, with the justification",
+    "unjustified": "are excluded without a justification; {enforced} asks for the reason of "
+    "every exclusion. Give it in `justification`",
+    "implementation-unstated": "are applicable, but the SoA does not say whether they are "
+    "implemented; {enforced} asks for that beside the decision. Enter yes, no, partially or "
+    "planned in `implemented`",
+}
+
+
+def _grouped(
+    ctx: Context, document: Document, found: list[Finding], entries: int
+) -> Iterator[Finding]:
+    by_problem: dict[str, list[Finding]] = {}
+    for finding in found:
+        by_problem.setdefault(str(finding.key[-1]), []).append(finding)
+    for problem, findings in by_problem.items():
+        if len(findings) < GROUPED_AT or 2 * len(findings) < entries:
+            yield from findings
+            continue
+        labels = [str(f.key[0]) for f in findings]
+        gap = _SHARED_GAP[problem].format(enforced=clause(ctx, CODE))
+        yield ctx.finding(
+            CODE,
+            f"{len(findings)} of the {entries} controls in the Statement of Applicability "
+            f"{document.label()} ({_short_list(labels)}) {gap}",
+            findings[0].location,
+            key=("all", problem),
+            related=tuple(f.location for f in findings[1:]),
+        )
+
+
+def _short_list(labels: list[str]) -> str:
+    if all(re.fullmatch(r"A\.\d+\.\d+", label) for label in labels):
+        return _listed(labels)
+    shown = ", ".join(labels[:5])
+    return shown if len(labels) <= 5 else f"{shown} and {len(labels) - 5} more"
 
 
 def _entry(ctx: Context, document: Document, entry: SoaControl) -> Iterator[Finding]:
