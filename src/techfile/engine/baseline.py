@@ -1,23 +1,45 @@
 """The baseline: findings a team accepted when adopting techfile, to fix later.
 
-`.techfile-baseline.json` holds one entry per accepted finding (fingerprint, code, path,
-message), sorted so a change to it reads well in a diff. Baselined findings are reported
-as suppressed (and listed by `techfile waivers`); new findings still fail the run.
+`.techfile-baseline.json` (format 2) holds one entry per accepted finding identity: its
+fingerprint (`Finding.identity`), its root cause (`Finding.root`), code, path, document, item
+and message, and how many occurrences of it were accepted (`count` in its file, `elsewhere`
+for the files a grouped finding also points into), like phpstan's baseline. Entries are
+sorted so a change to the baseline reads well in a diff.
+
+A finding is accepted while occurrences of its kind remain accepted: first by identity, then
+by root cause (so a reworded message, or a grouped finding that lost one of its places,
+still matches). A new occurrence is never hidden: each entry accepts at most its count, and
+the occurrences it accepted that no longer exist are reported as gone.
+
+Format 1 (no `version`; one entry per fingerprint of the old scheme, duplicates merged) is
+still read: each of its entries accepts one occurrence, matched by the old fingerprint and,
+where the entry has one, by its message. `techfile baseline write` or `baseline prune`
+rewrite it in format 2.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from techfile.intake.safe_read import read_regular
-from techfile.model.finding import Finding, Location, SuppressedFinding, Suppression
+from techfile.model.finding import (
+    Finding,
+    Location,
+    SuppressedFinding,
+    Suppression,
+    number_occurrences,
+    stable_message,
+)
 from techfile.util.safe_write import write_text_atomically
 
 BASELINE_FILE = ".techfile-baseline.json"
+FORMAT = 2
+MAX_BASELINE_BYTES = 256 * 1024 * 1024
 
 
 class BaselineError(Exception):
@@ -25,17 +47,25 @@ class BaselineError(Exception):
 
 
 @dataclass
+class Entry:
+    """One accepted kind of finding and how many of its occurrences, per file."""
+
+    fingerprint: str  # format 2: Finding.identity; format 1: the old fingerprint
+    root: str | None  # format 2: Finding.root; format 1: None (the old fingerprint serves)
+    counts: Counter[str]  # path -> occurrences accepted
+    message: str | None = None  # format 1: the stable message, where the entry has one
+
+
+@dataclass
 class Baseline:
     reason: str
     created: str
-    entries: dict[str, dict[str, Any]] = field(default_factory=dict)  # fingerprint -> entry
+    entries: list[Entry] = field(default_factory=list)
+    version: int = FORMAT
 
     @property
     def suppression(self) -> Suppression:
         return Suppression("baseline", ("*",), self.reason, Location(BASELINE_FILE, 0))
-
-
-MAX_BASELINE_BYTES = 256 * 1024 * 1024
 
 
 def baseline_bytes(root: Path) -> bytes | None:
@@ -60,52 +90,175 @@ def read_baseline(root: Path) -> Baseline | None:
         return None
     try:
         data = json.loads(raw.decode("utf-8"))
-        entries = {str(e["fingerprint"]): dict(e) for e in data["findings"]}
-        return Baseline(str(data["reason"]), str(data["created"]), entries)
-    except (OSError, ValueError, KeyError, TypeError) as problem:
+        version = data.get("version", 1)
+        if version not in (1, FORMAT):
+            raise BaselineError(
+                f"{path} is in baseline format {version!r}, which this techfile does not read "
+                f"(it reads formats 1 and {FORMAT}); upgrade techfile, or rewrite the baseline "
+                "with `techfile baseline write --reason ...`"
+            )
+        entries = [_entry(e, version) for e in data["findings"]]
+        return Baseline(str(data["reason"]), str(data["created"]), entries, version)
+    except BaselineError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as problem:
         raise BaselineError(
-            f"{path} is not a techfile baseline ({problem}); rewrite it with "
-            "`techfile baseline write --reason ...`"
+            f"{path} is not a techfile baseline ({type(problem).__name__}: {problem}); "
+            "rewrite it with `techfile baseline write --reason ...`"
         ) from None
+
+
+def _entry(data: dict[str, Any], version: int) -> Entry:
+    fingerprint = data["fingerprint"]
+    if not isinstance(fingerprint, str):
+        raise TypeError("a fingerprint is not text")
+    if version == 1:
+        message = data.get("message")
+        text = stable_message(message) if isinstance(message, str) else None
+        return Entry(fingerprint, None, Counter({ANY_FILE: 1}), text)
+    counts = Counter({str(data["path"]): _count(data["count"])})
+    for path, count in dict(data.get("elsewhere", {})).items():
+        counts[str(path)] += _count(count)
+    root = data["root"]
+    if not isinstance(root, str):
+        raise TypeError("a root is not text")
+    return Entry(fingerprint, root, counts)
+
+
+def _count(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{value!r} is not a count of occurrences")
+    return value
 
 
 def apply_baseline(
     baseline: Baseline | None, findings: list[Finding]
 ) -> tuple[list[Finding], list[SuppressedFinding], int]:
-    """(still active, baselined, number of baselined findings that are gone)."""
+    """(still active, baselined, number of baselined occurrences that are gone). Every
+    finding comes back numbered among identical ones (its fingerprint is unique)."""
+    numbered = number_occurrences(findings)
     if baseline is None:
-        return findings, [], 0
-    active, accepted = [], []
-    seen: set[str] = set()
-    for finding in findings:
-        if finding.fingerprint in baseline.entries and not finding.code.startswith("SUP"):
-            accepted.append(SuppressedFinding(finding, baseline.suppression))
-            seen.add(finding.fingerprint)
-        else:
-            active.append(finding)
-    return active, accepted, len(set(baseline.entries) - seen)
+        return numbered, [], 0
+    matcher = _Matcher(baseline)
+    order = sorted(
+        (p for p, f in enumerate(numbered) if not f.code.startswith("SUP")),
+        key=lambda p: numbered[p].sort_key(),
+    )
+    left = [p for p in order if not matcher.take(numbered[p], first_pass=True)]
+    accepted = set(order) - set(left)
+    accepted.update(p for p in left if matcher.take(numbered[p], first_pass=False))
+    active = [f for p, f in enumerate(numbered) if p not in accepted]
+    baselined = [
+        SuppressedFinding(f, baseline.suppression) for p, f in enumerate(numbered) if p in accepted
+    ]
+    return active, baselined, matcher.gone()
 
 
-def write_baseline(root: Path, findings: list[Finding], reason: str, today: datetime.date) -> Path:
+ANY_FILE = "*"  # format 1 entries count occurrences without their file
+
+
+class _Matcher:
+    """What each entry still accepts, looked up by identity (first pass) or root cause."""
+
+    def __init__(self, baseline: Baseline) -> None:
+        self.old = baseline.version == 1
+        self.budgets = [Counter(e.counts) for e in baseline.entries]
+        self.by_identity: dict[str, list[int]] = {}
+        self.by_root: dict[str, list[int]] = {}
+        for index, entry in enumerate(baseline.entries):
+            if self.old:  # the old fingerprint, and with the message where the entry kept one
+                identity = (
+                    None if entry.message is None else _token(entry.fingerprint, entry.message)
+                )
+                root: str | None = entry.fingerprint
+            else:
+                identity, root = entry.fingerprint, entry.root
+            if identity is not None:
+                self.by_identity.setdefault(identity, []).append(index)
+            if root is not None:
+                self.by_root.setdefault(root, []).append(index)
+
+    def take(self, finding: Finding, *, first_pass: bool) -> bool:
+        """Accept `finding` from the entries it reaches, if together they still accept all
+        its occurrences; take those from their counts."""
+        need = Counter({ANY_FILE: 1}) if self.old else finding.places
+        table = self.by_identity if first_pass else self.by_root
+        for token in self._tokens(finding, first_pass):
+            indices = table.get(token, [])
+            available: Counter[str] = Counter()
+            for index in indices:
+                available.update(self.budgets[index])
+            if not indices or any(available[path] < n for path, n in need.items()):
+                continue
+            for path, wanted in need.items():
+                for index in indices:
+                    taken = min(wanted, self.budgets[index][path])
+                    self.budgets[index][path] -= taken
+                    wanted -= taken
+            return True
+        return False
+
+    def _tokens(self, finding: Finding, first_pass: bool) -> list[str]:
+        if not self.old:
+            return [finding.identity if first_pass else finding.root]
+        # format 1: the old fingerprint, or the current one (some baselines were written by
+        # hand from the JSON report); with the message where the entry kept one
+        fingerprints = [finding.legacy_fingerprint, finding.identity]
+        if not first_pass:
+            return fingerprints
+        message = stable_message(finding.message)
+        return [_token(fingerprint, message) for fingerprint in fingerprints]
+
+    def gone(self) -> int:
+        return sum(n for budget in self.budgets for n in budget.values() if n > 0)
+
+
+def _token(fingerprint: str, message: str) -> str:
+    return f"{fingerprint}\x1f{message}"
+
+
+def write_baseline(
+    root: Path, findings: list[Finding], reason: str, created: datetime.date | str
+) -> Path:
+    """Accept `findings`: one entry per identity, with its occurrences per file."""
+    grouped: dict[str, list[Finding]] = {}
+    for finding in sorted(findings, key=lambda f: f.sort_key()):
+        if not finding.code.startswith("SUP"):
+            grouped.setdefault(finding.identity, []).append(finding)
     entries = sorted(
-        (
-            {
-                "fingerprint": f.fingerprint,
-                "code": f.code,
-                "path": f.location.path,
-                "document": f.location.doc_id,
-                "item": f.location.item_id,
-                "message": f.message,
-            }
-            for f in findings
-            if not f.code.startswith("SUP")
-        ),
+        (_entry_of(group) for group in grouped.values()),
         key=lambda e: (e["path"], e["code"], e["fingerprint"]),
     )
-    unique = list({e["fingerprint"]: e for e in entries}.values())
-    payload = {"reason": reason, "created": today.isoformat(), "findings": unique}
+    day = created if isinstance(created, str) else created.isoformat()
+    payload = {"version": FORMAT, "reason": reason, "created": day, "findings": entries}
     path = root / BASELINE_FILE
     # the tree may hold a planted link by this name: UnsafeWriteError (exit 2), never followed
     text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
     write_text_atomically(path, text, confined_to=root)
     return path
+
+
+def _entry_of(group: list[Finding]) -> dict[str, Any]:
+    first = group[0]
+    counts: Counter[str] = Counter()
+    for finding in group:
+        counts.update(finding.places)
+    path = first.location.path
+    entry: dict[str, Any] = {
+        "fingerprint": first.identity,
+        "root": first.root,
+        "code": first.code,
+        "path": path,
+        "document": first.location.doc_id,
+        "item": first.location.item_id,
+        "message": first.message,
+        "count": counts.pop(path),
+    }
+    if counts:
+        entry["elsewhere"] = dict(sorted(counts.items()))
+    return entry
+
+
+def occurrences(findings: list[Finding]) -> int:
+    """How many occurrences `findings` stand for (a grouped finding counts each place)."""
+    return sum(f.places.total() for f in findings if not f.code.startswith("SUP"))

@@ -117,7 +117,9 @@ def check_change(
     )
     before_ctx = replace(after_ctx, parsed=before_parsed, _shared={})
     file_after = _run_on(after_ctx, touched_after, groups.file, setup)
-    file_before = _run_on(after_ctx, parsed_changed_before, groups.file, setup)
+    # a rule that reads a changed document's bytes again (DC002) reads them as they were
+    as_before = replace(after_ctx, read_path=states.before.read_path)
+    file_before = _run_on(as_before, parsed_changed_before, groups.file, setup)
     before = conclude(before_ctx, cross_before + file_before, options, setup)
     return before, conclude(after_ctx, cross_after + file_after, options, setup)
 

@@ -3,6 +3,10 @@ after its approval while its `version` stayed the same.
 
 The file is read as git holds it at each commit, in two batches: the file at the approval and
 now settle most documents; only those that changed are read at every commit in between.
+
+A change not committed yet counts as the newest change, dated the `--as-of` day: the staged
+content under `--pre-commit`, the work tree's otherwise. So the commit that edits an approved
+document fails the hook itself, with the document's latest approval in the message.
 """
 
 from __future__ import annotations
@@ -16,16 +20,20 @@ from techfile.intake.blobs import read_blobs
 from techfile.intake.history import Change, History
 from techfile.intake.parse import read_front_matter
 from techfile.intake.settings import ParseSettings
+from techfile.intake.sources import GitError, filters_off, git
 from techfile.intake.split import split_front_matter
 from techfile.intake.text import decode
 from techfile.model.document import Document
 from techfile.model.evidence_classes import kind_name
 from techfile.model.finding import Finding
-from techfile.model.register import is_approved, latest_approval, parse_date, text
+from techfile.model.register import Approval, is_approved, latest_approval, parse_date, text
 from techfile.rules.base import Context, rule
 
 # front-matter keys that record the approval or the review of a version rather than its content
 APPROVAL_KEYS = frozenset({"approvals", "status", "next_review", "reviews"})
+UNCOMMITTED = ""  # the commit of the change not committed yet (staged, or in the work tree)
+# names only: no patch, so no external diff program or textconv filter, and none asked for
+_NAMES_ONLY = ("--name-only", "--relative", "--no-renames", "--no-ext-diff", "--no-textconv", "-z")
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,7 @@ class _State:
 @dataclass
 class _Candidate:
     document: Document
+    approval: Approval
     approved: datetime.date
     version: str
     before: tuple[Change, str] | None  # the last commit on or before the approval day
@@ -49,6 +58,10 @@ class _Candidate:
 
 def _day(change: Change) -> datetime.date:
     return datetime.datetime.fromtimestamp(change.timestamp, tz=datetime.UTC).date()
+
+
+def _noon(day: datetime.date) -> int:
+    return int(datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC).timestamp())
 
 
 @rule("DC002")
@@ -66,10 +79,11 @@ def changed_after_approval(ctx: Context) -> Iterator[Finding]:
     settings = ctx.settings
     # First pass: the file at the approval and now. Most documents are settled by these two.
     first = [c.before for c in candidates if c.before] + [c.after[-1] for c in candidates]
-    _load(ctx, candidates, first, settings)
+    _load(ctx, candidates, [pair for pair in first if pair[0].commit != UNCOMMITTED], settings)
     unsettled = [c for c in candidates if not _settled(c)]
     # Second pass, only for documents that changed: every commit after the approval.
     unread = [pair for c in unsettled for pair in c.after if pair[0].commit not in c.states]
+    # (the uncommitted change is in every candidate's states: it is never asked of git)
     _load(ctx, unsettled, unread, settings)
     clause = str(ctx.page_clause("DC002", default="techfile's policy"))
     for candidate in unsettled:
@@ -91,13 +105,42 @@ def _candidate(ctx: Context, history: History, document: Document) -> _Candidate
     changes = [(newest_first[i], newest_first[i].path) for i in order]  # repository paths
     # commits after the as-of date have not happened yet for a check made as of it
     changes = [pair for pair in changes if _day(pair[0]) <= ctx.as_of]
+    pending = _uncommitted(ctx, document) if changes else None
+    if pending is not None:  # the newest change: made now, as of the check's date
+        changes.append((Change(UNCOMMITTED, _noon(ctx.as_of), document.path), document.path))
     after = [pair for pair in changes if _day(pair[0]) > latest.date]
     if not after:
         return None
     before = [pair for pair in changes if _day(pair[0]) <= latest.date]
     if not before and len(after) < 2:
         return None  # the first commit is the approved text or comes after it: none changed it
-    return _Candidate(document, latest.date, version, before[-1] if before else None, after)
+    candidate = _Candidate(
+        document, latest, latest.date, version, before[-1] if before else None, after
+    )
+    if pending is not None:
+        candidate.states[UNCOMMITTED] = pending
+    return candidate
+
+
+def _uncommitted(ctx: Context, document: Document) -> _State | None:
+    """The document as this run reads it (the index under --pre-commit, else the work tree),
+    when that differs from HEAD; None when it does not, or cannot be read."""
+    if document.path not in ctx.shared("dc002-uncommitted", lambda: _uncommitted_paths(ctx)):
+        return None
+    data = ctx.read_path(document.path) if ctx.read_path is not None else None
+    return _state(document.path, data, ctx.settings) if isinstance(data, bytes) else None
+
+
+def _uncommitted_paths(ctx: Context) -> frozenset[str]:
+    """Root-relative paths whose staged or work-tree content differs from HEAD. The diff
+    against the work tree hashes files, which would run a clean filter: filters are off."""
+    try:
+        staged = git(ctx.root, "diff", "--cached", *_NAMES_ONLY, "HEAD")
+        worktree = git(ctx.root, "diff", *_NAMES_ONLY, "HEAD", config=filters_off(ctx.root))
+    except GitError:
+        return frozenset()
+    names = staged.split(b"\0") + worktree.split(b"\0")
+    return frozenset(name.decode("utf-8", "surrogateescape") for name in names if name)
 
 
 def _load(
@@ -187,19 +230,32 @@ def _changed(ctx: Context, candidate: _Candidate, clause: str) -> Finding | None
     if not changed:
         return None
     document = candidate.document
-    first = changed[0]
-    more = len(changed) - 1
-    also = f" (and {more} later commit{'s' if more > 1 else ''})" if more else ""
+    by = candidate.approval.by
+    approver = f" by {by}" if isinstance(by, str) and by.strip() else ""
     return ctx.finding(
         "DC002",
         f"{document.label()} ({kind_name(document)}) was approved on "
-        f"{candidate.approved.isoformat()} "
-        f"as version {candidate.version}, but commit {first.commit[:7]} of "
-        f"{_day(first).isoformat()}{also} changed its content afterwards, and `version` is still "
-        f"{candidate.version}; {clause} expects changes to a document to be reviewed and "
-        "approved, and a notified body will ask which text was approved. Raise the version and "
-        "have the change approved, or undo the change",
+        f"{candidate.approved.isoformat()} as version {candidate.version}{approver}, but "
+        f"{_which(changed)} afterwards, and `version` is still {candidate.version}; {clause} "
+        "expects changes to a document to be reviewed and approved, and a notified body will "
+        "ask which text was approved. Raise the version and have the change approved, or undo "
+        "the change",
         document.location("version"),
         clause=clause,
         key=(document.id or document.path, candidate.version),
     )
+
+
+def _which(changed: list[Change]) -> str:
+    """`commit 5d41c2e of 2026-01-09 (and 1 later commit) changed its content`, or the change
+    not committed yet."""
+    committed = [change for change in changed if change.commit != UNCOMMITTED]
+    pending = len(committed) < len(changed)
+    if not committed:
+        return "the change not committed yet (staged, or in the work tree) changes its content"
+    first = committed[0]
+    more = len(committed) - 1
+    also = [f"{more} later commit{'s' if more > 1 else ''}"] if more else []
+    also += ["the change not committed yet"] if pending else []
+    listed = f" (and {', and '.join(also)})" if also else ""
+    return f"commit {first.commit[:7]} of {_day(first).isoformat()}{listed} changed its content"
