@@ -135,7 +135,7 @@ def check(
     if result.baseline_gone:
         say(
             f"techfile: {result.baseline_gone} baselined finding(s) are gone; run `techfile "
-            "baseline write --reason ...` to drop them from the baseline"
+            "baseline prune` to drop them from the baseline"
         )
     for notice in result.notices:
         say(f"techfile: {notice}")

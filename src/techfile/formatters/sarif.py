@@ -61,7 +61,7 @@ def _result(
         "level": LEVELS[finding.severity.label],
         "message": {"text": finding.message},
         "locations": [_location(finding.location, repo_path)],
-        "partialFingerprints": {"techfile/v1": finding.fingerprint},
+        "partialFingerprints": {"techfile/v2": finding.fingerprint},
     }
     if finding.code in rule_index:
         result["ruleIndex"] = rule_index[finding.code]
