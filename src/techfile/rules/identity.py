@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from techfile.model.document import Document, Item
 from techfile.model.evidence import ROW_TYPES, document_rows, is_lettered
 from techfile.model.finding import Finding, Location
 from techfile.rules.base import Context, rule
+from techfile.util.nearest import NearestIndex
+
+SUGGESTION_CUTOFF = 0.75  # how alike a known id must be to be offered as "did you mean"
 
 
 @rule("ID001")
@@ -60,7 +62,7 @@ def _duplicate_items(ctx: Context, document: Document) -> Iterator[Finding]:
 
 @rule("ID002", "ID003")
 def unresolved_references(ctx: Context) -> Iterator[Finding]:
-    known: list[list[str]] = []  # the known ids, read at the first dangling reference
+    close: list[CloseIds] = []  # the known ids, read at the first dangling reference
     for document in ctx.documents:
         for ref in ctx.index.references(document):
             resolution = ctx.index.resolve(ref.value, document, ref.kind, ref.lists)
@@ -71,10 +73,10 @@ def unresolved_references(ctx: Context) -> Iterator[Finding]:
             )
             owner = f"{ref.item.id} in {document.label()}" if ref.item else document.label()
             if resolution.problem == "dangling":
-                if not known:
-                    known.append(_known_ids(ctx))
-                close = _suggestion(ref.value.strip(), known[0])
-                hint = f" (did you mean {close}?)" if close else ""
+                if not close:
+                    close.append(CloseIds(_known_ids(ctx)))
+                suggestion = close[0].suggest(ref.value.strip())
+                hint = f" (did you mean {suggestion}?)" if suggestion else ""
                 yield ctx.finding(
                     "ID002",
                     f"`{ref.field}` of {owner} refers to {ref.value.strip()}, which is not in the "
@@ -103,12 +105,33 @@ def unresolved_references(ctx: Context) -> Iterator[Finding]:
                 )
 
 
-def _suggestion(value: str, known: list[str]) -> str | None:
-    """A close id of the same kind: `SWR-14` may become `SWR-41`, never `TM-001`."""
-    kind = _prefix(value)
-    same_kind = [k for k in known if _prefix(k) == kind]
-    close = difflib.get_close_matches(value, same_kind, n=1, cutoff=0.75)
-    return close[0] if close else None
+class CloseIds:
+    """The "did you mean" of ID002: a close known id of the same kind, so `SWR-14` may
+    become `SWR-41`, never `TM-001`.
+
+    The known ids are grouped by kind once; each kind gets one NearestIndex, built at its
+    first question, so a tree with many ids and many dangling references costs bounded work
+    per reference instead of a comparison with every id. On ordinary trees the answer is
+    difflib's closest match.
+    """
+
+    def __init__(self, known: Iterable[str]) -> None:
+        self._by_kind: dict[str, list[str]] = {}
+        for identifier in known:
+            self._by_kind.setdefault(_prefix(identifier), []).append(identifier)
+        self._indexes: dict[str, NearestIndex] = {}
+
+    def suggest(self, value: str) -> str | None:
+        kind = _prefix(value)
+        index = self._indexes.get(kind)
+        if index is None:
+            index = self._indexes[kind] = NearestIndex(self._by_kind.get(kind, ()))
+        return index.suggest(value, cutoff=SUGGESTION_CUTOFF)
+
+    @property
+    def comparisons(self) -> int:
+        """Full comparisons made so far, for tests of bounded work."""
+        return sum(index.comparisons for index in self._indexes.values())
 
 
 def _prefix(identifier: str) -> str:
