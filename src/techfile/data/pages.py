@@ -129,6 +129,8 @@ FAMILY_TITLES = {
     "document-control": "Document control",
     "standards": "Standards currency",
     "submission": "Submission profile",
+    "isms": "ISO/IEC 27001 Statement of Applicability",
+    "disclosure": "Security disclosure (MDS2)",
     "suppression": "Suppressions",
 }
 

@@ -28,6 +28,8 @@ FAMILY_TITLES = {
     "identity": "Identity and traceability",
     "front-matter": "Front-matter and file intake",
     "submission": "Submission readiness",
+    "isms": "ISO/IEC 27001 Statement of Applicability",
+    "disclosure": "Security disclosure (MDS2)",
     "suppression": "Suppressions",
 }
 
