@@ -16,6 +16,7 @@ from typing import Protocol
 
 from techfile.data.resources import bundled
 from techfile.intake.cache import ParseCache, content_key
+from techfile.intake.discover import check_globs
 from techfile.intake.parse import ParsedFile, ParseSettings, parse_bytes
 from techfile.intake.sources import Entry
 from techfile.model.diagnostics import Diagnostic
@@ -93,6 +94,8 @@ def read_inputs(
 ) -> list[Input]:
     """Every file's bytes and content key. Where the source knows the key (git) and the
     cache knows the file, the parse comes from the cache and the bytes are never read."""
+    check_globs("include", include)
+    check_globs("exclude", exclude)
     entries = source.entries(include, exclude)
     known: dict[str, ParsedFile] = {}
     if cache is not None:
@@ -133,6 +136,7 @@ def load_files(
 def parse_inputs(
     inputs: list[Input], settings: ParseSettings, cache: ParseCache, jobs: str = "1"
 ) -> list[ParsedFile]:
+    check_globs("types", (pattern for pattern, _ in settings.type_globs))
     results: dict[str, ParsedFile] = {}
     pending: list[tuple[str, bytes, str]] = []
     for one in inputs:

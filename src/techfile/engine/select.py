@@ -35,6 +35,12 @@ def selected_codes(
         best_off = max((_length(s) for s in ignore if _matches(code, s)), default=-1)
         if best_on > best_off:
             chosen.add(code)
+    if not chosen:
+        # a run that checks nothing would print "0 findings" and pass
+        raise SelectionError(
+            "no rule selected: `select`, `ignore` and `extend-select` (in the configuration "
+            "or on the command line) leave nothing to check"
+        )
     return chosen
 
 

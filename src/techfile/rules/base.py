@@ -13,7 +13,7 @@ from techfile.data.severity import Severity
 from techfile.intake.history import History, HistoryUnavailable, read_history
 from techfile.intake.parse import ParsedFile, ParseSettings
 from techfile.intake.recording import RecordingReads
-from techfile.intake.sources import GitError, WorkTree
+from techfile.intake.sources import GitError, WorkTree, history_unreadable
 from techfile.model.config import CACHE_DIR
 from techfile.model.diagnostics import Diagnostic
 from techfile.model.finding import Finding, Location
@@ -100,7 +100,9 @@ class Context(RunView):
             cache = self.root / CACHE_DIR if self.use_cache else None
             try:
                 self._history = read_history(self.root, cache)
-            except (HistoryUnavailable, GitError):
+            except (HistoryUnavailable, GitError) as problem:
+                if (stop := history_unreadable(self.root, problem)) is not None:
+                    raise stop from None  # a repository whose history git cannot read
                 self.notices.append(
                     "not a git repository with commits: the rules that read git history were "
                     "skipped"
