@@ -173,3 +173,40 @@ def test_a_blob_over_the_limit_is_not_read_by_the_long_lived_reader(tmp_path: Pa
     assert not isinstance(problem, bytes) and problem.code == "FM010"
     assert "5,000 bytes" in problem.message
     assert tree.read_path("a.md") == DOC.format(n=1).encode()  # a new process answers
+
+
+def test_reading_history_never_runs_the_repositorys_signature_program(
+    tmp_path: Path, techfile
+) -> None:
+    """`log.showSignature` with a repository-chosen `gpg.program` would run that program on
+    every signed commit git log shows; the history reader switches signature display off."""
+    root = _repo(tmp_path / "repo")
+    marker = tmp_path / "GPG-RAN"
+    tree = subprocess.run(
+        ["git", "rev-parse", "HEAD^{tree}"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    signed = (
+        f"tree {tree}\nparent {head}\n"
+        "author A <a@example.com> 1767261600 +0000\ncommitter A <a@example.com> 1767261600 +0000\n"
+        "gpgsig -----BEGIN PGP SIGNATURE-----\n \n AAAA\n -----END PGP SIGNATURE-----\n\nsigned\n"
+    )
+    commit = subprocess.run(
+        ["git", "hash-object", "-t", "commit", "-w", "--stdin"],
+        cwd=root,
+        input=signed,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    git(root, "update-ref", "HEAD", commit)
+    git(root, "config", "log.showSignature", "true")
+    git(root, "config", "gpg.program", _script(tmp_path / "gpg.sh", marker))
+    _plain_git(root, "log", "-1")
+    assert marker.exists(), "plain git log should run it: the test would prove nothing"
+    marker.unlink()
+    result = techfile("check", "--select", "DC002", "--no-cache", cwd=root)
+    assert result.code in (0, 1), result.err
+    assert not marker.exists(), "the repository's gpg.program ran while reading history"

@@ -79,24 +79,22 @@ def _under(changes: dict[str, list[Change]], prefix: str) -> dict[str, list[Chan
 
 
 def _log(root: Path) -> bytes:
-    """One `git log` over the whole history, through GitPython (imported only here, so a
-    run without history rules never pays for it)."""
-    import git as gitpython
-
+    """One `git log` over the whole history, through the one git runner: the repository's
+    configuration cannot make it run a program (a signature check's gpg.program, say)."""
     try:
-        repo = gitpython.Repo(root)
-        output: bytes = repo.git.log(
+        return git(
+            root,
+            "log",
             "--no-merges",
+            "--no-show-signature",
             "-M",
             "--name-status",
             "-z",
             "--format=%x01%H %ct",
             "HEAD",
-            stdout_as_string=False,
         )
-    except (gitpython.GitError, OSError) as problem:
+    except GitError as problem:
         raise HistoryUnavailable(f"git history could not be read: {problem}") from None
-    return output
 
 
 def parse_log(log: bytes) -> dict[str, list[Change]]:
