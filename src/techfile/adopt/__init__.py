@@ -8,12 +8,18 @@ The guessing is a set of pure functions over what a file shows about itself:
   template footers and front-matter keys; the matching preset's `[types]` globs then decide;
 - GSTT's `template_id` (`CSC F.013` is the Hazard Log form);
 - the file name, compared with the type names and aliases of `data/types.yaml`;
-- the first `#` heading and the front-matter `title`, compared with the `h1` phrases of
-  `data/types.yaml`.
+- the first H1 (`# Title`, or `Title` underlined with `===`) and the front-matter `title`,
+  compared with the `h1` phrases of `data/types.yaml`;
+- weakest, section headings that together mark a type (a generated threat-model report).
+
+A product or process type guessed from words that also name an organisational document
+(`patch procedure`, `mapping of requirements to documents`) is withheld, with the reason, when
+the file reads as the organisation's own (`scope`).
 
 `file_facts` reads what a file shows, `signals` turns it into weighted signals, `guessing`
-decides, `rendering` writes the configuration and the report, and `collect` gathers the files'
-facts; the command itself is `techfile.cli.adopt`.
+decides, `scope` tells the organisation's documents from the device's, `rendering` writes the
+configuration and the report, and `collect` gathers the files' facts; the command itself is
+`techfile.cli.adopt`.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""What one Markdown file shows about itself: its front-matter scalars, its first heading and
-the marks of the template set (OpenRegulatory, GSTT, rdm) it was written in."""
+"""What one Markdown file shows about itself: its front-matter scalars, its headings (the first
+H1 is its title), the words of the organisation's own IT it uses, and the marks of the template
+set (OpenRegulatory, GSTT, rdm) it was written in."""
 
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ _OPENREGULATORY_MARKS = (
     "github.com/openregulatory/templates",
 )
 _GSTT_NAME = re.compile(r"^CSC-(?:F|PR|I|PL)-\d{3}\b", re.IGNORECASE)
+# Jinja (`{{ item.name }}`, `{% for %}`) and format-string (`{tm.description}`,
+# `{dataflows:repeat:`) placeholders of a report generator's template
+_GENERATOR_PLACEHOLDER = re.compile(
+    r"\{\{.*?\}\}|\{%.*?%\}|\{[A-Za-z_]\w*(?:\.\w+)+\}|\{[A-Za-z_]\w*:\w+:"
+)
 GSTT_TEMPLATE_ID = re.compile(r"^CSC\s+(?P<kind>[A-Z]+)\.(?P<number>\d{3})$", re.IGNORECASE)
 
 
@@ -26,6 +32,9 @@ class FileFacts:
     h1: str | None
     conventions: frozenset[str]  # presets whose marks the file carries
     problem: str | None = None  # why the file could not be read
+    sections: tuple[str, ...] = ()  # the text of every top-level heading, in order
+    generator_template: bool = False  # the body holds a report generator's placeholders
+    own_it: tuple[str, ...] = ()  # words of the organisation's own IT (adopt.scope)
 
     @property
     def declared_type(self) -> str | None:
@@ -51,7 +60,8 @@ def unreadable(path: str, problem: str) -> FileFacts:
 
 def facts(path: str, data: bytes) -> FileFacts:
     """The facts of one file from its bytes (pure: nothing else is read)."""
-    from techfile.intake.markdown import first_h1
+    from techfile.adopt.scope import own_it_words
+    from techfile.intake.markdown import scan_headings
     from techfile.intake.split import split_front_matter
     from techfile.intake.text import decode
 
@@ -62,14 +72,18 @@ def facts(path: str, data: bytes) -> FileFacts:
     text = decoded.text
     split = split_front_matter(text)
     front_matter = _scalars(split.front_matter) if split.front_matter else {}
-    heading = first_h1(split.body, split.body_line)
-    h1 = heading[0] if heading else None
+    headings = scan_headings(split.body, split.body_line)
+    texts = tuple(" ".join(text.split()) for _, text, _ in headings)  # one line each
+    h1 = next((t for (level, _, _), t in zip(headings, texts, strict=True) if level == 1), None)
     return FileFacts(
         path,
         front_matter,
         split.front_matter is not None,
         h1,
         _conventions(path, text, front_matter),
+        sections=texts,
+        generator_template=bool(_GENERATOR_PLACEHOLDER.search(split.body)),
+        own_it=own_it_words(text),
     )
 
 

@@ -74,7 +74,9 @@ def guess(file: FileFacts, preset: str | None, globs: dict[str, str]) -> Guess:
             return Guess(file.path, type_name, (*reasons, *_also(found, type_name)), "preset")
     if not found:
         return Guess(file.path, None, (_nothing_fits(file),), "none")
-    return _weighed(file.path, found)
+    weighed = _weighed(file.path, found)
+    withheld = _organisational(file, weighed, found, registry)
+    return weighed if withheld is None else Guess(file.path, None, (withheld,), "none")
 
 
 def _declared(path: str, declared: str, registry: Any) -> Guess:
@@ -108,6 +110,35 @@ def _weighed(path: str, found: list[Signal]) -> Guess:
     chosen = best[0][0]
     reasons = [r for t, _, r in found if t == chosen]
     return Guess(path, chosen, (*reasons, *_also(found, chosen)), "guess")
+
+
+def _organisational(
+    file: FileFacts, weighed: Guess, found: list[Signal], registry: Any
+) -> str | None:
+    """Why a product or process type guessed from words that also name an organisational
+    document is withheld (`techfile.adopt.scope`), None when it stands."""
+    from techfile.adopt.scope import ANY_SCOPE, isms_title
+
+    chosen = weighed.type
+    if chosen is None or chosen in ANY_SCOPE:
+        return None
+    if registry.types[chosen].evidence_class == "organisational":
+        return None
+    if any(t == chosen and kind == "template" for t, kind, _ in found):
+        return None  # a GSTT form number says what the record is
+    said = "; ".join(r for t, _, r in found if t == chosen)
+    standard = next((s for s in map(isms_title, (file.h1 or "", file.title or "")) if s), None)
+    if standard is not None:
+        about = f"it is about {standard}, the organisation's information security"
+    elif len(file.own_it) >= 2:
+        words = ", ".join(f'"{w}"' for w in file.own_it)
+        about = f"its text is about the organisation's own IT ({words}) and names no device"
+    else:
+        return None
+    return (
+        f"{said}, but {about}: organisational evidence, not the device's {chosen}; no type "
+        "given (map it under [types] if it is the device's)"
+    )
 
 
 def _also(found: list[Signal], chosen: str) -> tuple[str, ...]:

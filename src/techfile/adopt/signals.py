@@ -1,6 +1,8 @@
 """The softer signals of a file's type, each with the reason a reader is shown: GSTT's
 `template_id`, the file name, and the phrases of its first heading and its `title`, compared
-with the type names, aliases and `h1` phrases of `data/types.yaml`."""
+with the type names, aliases and `h1` phrases of `data/types.yaml`; last and weakest, section
+headings that together mark a type (a generated threat-model report has no H1, but its
+`Potential Threats` beside `Dataflow Diagram` say what it is)."""
 
 from __future__ import annotations
 
@@ -21,7 +23,24 @@ GSTT_FORMS = {
 }
 
 # Weights of the softer signals; the highest total wins.
-WEIGHTS = {"template": 3, "file name": 2, "H1": 2, "title": 2}
+WEIGHTS = {"template": 3, "file name": 2, "H1": 2, "title": 2, "sections": 1}
+# Section headings that mark a type: one of the first phrases and one of the second. A threat
+# model (EN IEC 81001-5-1:2022 7.2) lists its threats beside the flows of information (7.2(a))
+# or the trust boundaries they cross, as pytm, Threat Dragon and the Microsoft tool write it.
+SECTION_MARKS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "threat-model": (
+        ("threats", "potential threats", "identified threats", "threat list", "stride"),
+        (
+            "data flow diagram",
+            "dataflow diagram",
+            "data flows",
+            "dataflows",
+            "dfd",
+            "trust boundaries",
+            "trust boundary",
+        ),
+    ),
+}
 _PROCEDURE = re.compile(r"^(?:sop|standard operating procedure|procedure)\b")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -37,7 +56,31 @@ def signals(file: FileFacts, registry: Any) -> list[Signal]:
         type_name, phrase = _phrase_type(text, registry)
         if type_name is not None:
             found.append((type_name, label, f'{label} "{text}" says {phrase}'))
+    return found + _section_signals(file)
+
+
+def _section_signals(file: FileFacts) -> list[Signal]:
+    """Headings that mark a type. Not in a report generator's template: its headings are those
+    of every report it will make, not evidence that it is one."""
+    found: list[Signal] = []
+    if file.generator_template:
+        return found
+    for type_name, (essential, supporting) in SECTION_MARKS.items():
+        first = _heading_with(file.sections, essential)
+        second = _heading_with(file.sections, supporting)
+        if first and second:
+            reason = f'headings "{first}" and "{second}" are those of a {type_name}'
+            found.append((type_name, "sections", reason))
     return found
+
+
+def _heading_with(headings: tuple[str, ...], phrases: tuple[str, ...]) -> str | None:
+    """The first heading that contains one of the phrases, as whole words."""
+    for heading in headings:
+        words = f" {_words(heading)} "
+        if any(f" {phrase} " in words for phrase in phrases):
+            return heading
+    return None
 
 
 def _template_signals(file: FileFacts) -> list[Signal]:

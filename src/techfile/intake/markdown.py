@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from techfile.intake.directives import fenced_lines
+from techfile.intake.gfm_rows import CELL_SPACE, delimiter_columns, row_cells
+from techfile.intake.headings import first_h1 as first_h1  # parse and adopt read them here
+from techfile.intake.headings import scan_headings as scan_headings
 from techfile.model.table import Table
 
 _STANDALONE_DIRECTIVE = re.compile(r"\s*<!--\s*techfile:.*-->\s*")
-_ATX_H1 = re.compile(r" {0,3}#[ \t]+(.+?)[ \t#]*")
 _PLACEHOLDER = re.compile(r"\b(?:TODO|TBD|TBC|FIXME|XXX)\b|\{\{[^}]*\}\}")
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 
@@ -69,17 +71,7 @@ def _parser() -> Any:
 
 Rule = Callable[[Any, int, int, bool], bool]
 TABLE_TOKEN = "techfile_table"
-# markdown-it's `mdTrim` set: JavaScript's trim() without U+FEFF
-CELL_SPACE = "".join(
-    chr(code)
-    for code in sorted(
-        {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000}
-        | set(range(0x2000, 0x200B))
-    )
-)
 _MAX_AUTOCOMPLETED_CELLS = 0x10000  # markdown-it's cap on empty cells added to short rows
-_DELIMITER_ROW = re.compile(r"(?:[|:][-|: \t]|-[-|:])[-|: \t]*")
-_DELIMITER_CELL = re.compile(r":?-+:?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,13 +124,13 @@ class _TableRule:
         delimiter_line = start_line + 1
         if state.sCount[delimiter_line] < state.blkIndent or state.is_code_block(delimiter_line):
             return False
-        columns = _delimiter_columns(_line_text(state, delimiter_line))
+        columns = delimiter_columns(_line_text(state, delimiter_line))
         if columns is None:
             return False
         header_text = _line_text(state, start_line).strip(CELL_SPACE)
         if "|" not in header_text or state.is_code_block(start_line):
             return False
-        headers = _row_cells(header_text)
+        headers = row_cells(header_text)
         if not headers or len(headers) != columns:
             return False
         if silent:
@@ -167,7 +159,7 @@ class _TableRule:
             text = _line_text(state, line).strip(CELL_SPACE)
             if not text or state.is_code_block(line):
                 break
-            cells = _row_cells(text)
+            cells = row_cells(text)
             autocompleted += columns - len(cells)
             if autocompleted > _MAX_AUTOCOMPLETED_CELLS:
                 break
@@ -176,51 +168,9 @@ class _TableRule:
         return rows, line
 
 
-def _delimiter_columns(text: str) -> int | None:
-    """The number of columns of an alignment row (`|:--|--:|`), None if it is not one."""
-    if not _DELIMITER_ROW.fullmatch(text):
-        return None
-    columns = text.split("|")
-    last = len(columns) - 1
-    count = 0
-    for index, column in enumerate(columns):
-        cell = column.strip(CELL_SPACE)
-        if not cell:
-            if index == 0 or index == last:
-                continue
-            return None
-        if not _DELIMITER_CELL.fullmatch(cell):
-            return None
-        count += 1
-    return count
-
-
 def _line_text(state: Any, line: int) -> str:
     text: str = state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
     return text
-
-
-def _row_cells(text: str) -> list[str]:
-    """Split a row at its unescaped pipes (`\\|` is a pipe inside a cell and loses its
-    backslash) and drop the empty cells outside a leading and a trailing pipe."""
-    cells = text.split("|")
-    if "\\" in text:
-        cells = _join_escaped(cells)
-    if cells and cells[0] == "":
-        cells.pop(0)
-    if cells and cells[-1] == "":
-        cells.pop()
-    return cells
-
-
-def _join_escaped(pieces: list[str]) -> list[str]:
-    cells = [pieces[0]]
-    for piece in pieces[1:]:
-        if cells[-1].endswith("\\"):
-            cells[-1] = cells[-1][:-1] + "|" + piece
-        else:
-            cells.append(piece)
-    return cells
 
 
 def _fitted(cells: list[str], columns: int) -> tuple[str, ...]:
@@ -229,36 +179,6 @@ def _fitted(cells: list[str], columns: int) -> tuple[str, ...]:
     if len(fitted) < columns:
         fitted.extend([""] * (columns - len(fitted)))
     return tuple(fitted)
-
-
-_ATX = re.compile(r" {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*")
-
-
-def scan_headings(body: str, body_line: int) -> tuple[tuple[int, str, int], ...]:
-    """ATX headings outside code fences, for documents whose body is not parsed."""
-    lines = body.split("\n")
-    skipped = fenced_lines(lines) if "```" in body or "~~~" in body else set()
-    found = []
-    for index, line in enumerate(lines):
-        if index in skipped or "#" not in line[:4]:
-            continue
-        match = _ATX.fullmatch(line)
-        if match:
-            found.append((len(match.group(1)), match.group(2).strip(), body_line + index))
-    return tuple(found)
-
-
-def first_h1(body: str, body_line: int) -> tuple[str, int] | None:
-    """The first ATX `# heading` outside code fences, without parsing the whole body."""
-    lines = body.split("\n")
-    skipped = fenced_lines(lines)
-    for index, line in enumerate(lines):
-        if index in skipped or not line.lstrip().startswith("#"):
-            continue
-        match = _ATX_H1.fullmatch(line)
-        if match:
-            return match.group(1).strip(), body_line + index
-    return None
 
 
 def parse_body(body: str, body_line: int, max_table_rows: int = 20_000) -> Body:
