@@ -418,10 +418,10 @@ def test_register_helper_falls_back_to_front_matter(
         captured["ctx"] = ctx
         return []
 
-    from techfile.engine import pipeline
+    from techfile.rules import registry
     from techfile.rules.base import RuleSpec
 
-    monkeypatch.setattr(pipeline, "registered", lambda: [RuleSpec(("DC001",), spy)])
+    monkeypatch.setattr(registry, "registered", lambda: [RuleSpec(("DC001",), spy)])
     evaluate(config, RunOptions(select=("DC001",)), WorkTree(root, 10_000_000))
     ctx = captured["ctx"]
     a, b = ctx.index.document("A"), ctx.index.document("B")

@@ -162,7 +162,8 @@ def test_openregulatory_types_and_ids_come_from_paths_and_h1(openregulatory: Pat
     assert types == {
         "ATTRIBUTION.md": None,
         "templates/general/checklist-mdr.md": "gspr-checklist",
-        "templates/information_security/27001-mapping.md": None,  # an ISMS mapping, not the device's
+        # an ISMS mapping, not the device's conformity matrix
+        "templates/information_security/27001-mapping.md": None,
         "templates/information_security/information-security-controls.md": "isms-soa",
         "templates/information_security/sop-information-security-risk-assessment.md": (
             "qms-procedure"

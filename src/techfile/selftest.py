@@ -25,10 +25,10 @@ from techfile.engine.pipeline import RunOptions
 from techfile.engine.run import run
 from techfile.fixture_tree import FixtureError, materialise, read_fixture_file
 from techfile.formatters import text
-from techfile.formatters.text import shown
 from techfile.intake.config import find_root, load_config
 from techfile.model.config import CACHE_DIR
 from techfile.report.gather import input_hash
+from techfile.util.escape import shown
 
 SKIP_DIRS = frozenset({CACHE_DIR})
 _REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")

@@ -29,8 +29,6 @@ from techfile.cli import (
 )
 from techfile.cli.options import EXIT_CLEAN, EXIT_ERROR, FORMAT_NAMES, resolve_config, say
 from techfile.data.pages import PageError
-from techfile.engine.baseline import BaselineError
-from techfile.engine.select import SelectionError
 from techfile.model.config import ConfigError
 from techfile.util.safe_write import UnsafeWriteError
 
@@ -77,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # the default thresholds the cyclic collector spent a fifth of a large run rescanning
     # them, and a last full collection on the way out. The process is short-lived, so the
     # thresholds stay raised (in-process callers keep working, with fewer collections).
+    from techfile.engine.baseline import BaselineError
+    from techfile.engine.select import SelectionError
+
     gc.set_threshold(200_000, 50, 1_000)
     try:
         code = cli.main(

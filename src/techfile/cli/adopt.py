@@ -7,14 +7,7 @@ from pathlib import Path
 
 import click
 
-from techfile.adopt import (
-    PRESETS,
-    collect,
-    existing_config,
-    guess_all,
-    render_config,
-    render_report,
-)
+from techfile.adopt import PRESETS
 from techfile.cli.options import EXIT_CLEAN, EXIT_ERROR, inert_lines, say
 from techfile.model.config import CONFIG_FILE
 
@@ -37,6 +30,8 @@ from techfile.model.config import CONFIG_FILE
 def adopt(path: str | None, preset: str | None, print_only: bool) -> int:
     """Guess a document type for every Markdown file in PATH (default: the current directory),
     say why, and write .techfile.toml. The documents are never changed."""
+    from techfile.adopt import collect, existing_config, guess_all, render_config, render_report
+
     root = Path(path or ".")
     if not root.is_dir():
         say(f"techfile: {root} is not a directory")

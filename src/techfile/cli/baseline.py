@@ -8,9 +8,6 @@ import datetime
 import click
 
 from techfile.cli.options import EXIT_CLEAN, EXIT_ERROR, date_option, resolve_config, say
-from techfile.engine.baseline import BASELINE_FILE, occurrences, read_baseline, write_baseline
-from techfile.engine.pipeline import RunOptions
-from techfile.engine.run import run
 
 
 @click.group()
@@ -27,6 +24,10 @@ def baseline_write(
     paths: tuple[str, ...], reason: str, as_of: datetime.date | None, no_cache: bool
 ) -> int:
     """Write .techfile-baseline.json with the fingerprints of the current findings."""
+    from techfile.engine.baseline import occurrences, write_baseline
+    from techfile.engine.pipeline import RunOptions
+    from techfile.engine.run import run
+
     if not reason.strip():
         raise click.BadParameter("a baseline needs a reason", param_hint="--reason")
     config, _ = resolve_config(paths, False)
@@ -47,6 +48,10 @@ def baseline_write(
 def baseline_prune(paths: tuple[str, ...], as_of: datetime.date | None, no_cache: bool) -> int:
     """Drop the baselined findings that no longer occur, and lower the accepted counts to the
     occurrences that remain. Nothing new is accepted; the reason and date stay."""
+    from techfile.engine.baseline import BASELINE_FILE, occurrences, read_baseline, write_baseline
+    from techfile.engine.pipeline import RunOptions
+    from techfile.engine.run import run
+
     config, _ = resolve_config(paths, False)
     current = read_baseline(config.root)
     if current is None:

@@ -6,6 +6,7 @@ import datetime
 import os
 import sys
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import click
 
@@ -23,10 +24,9 @@ from techfile.cli.options import (
     write_output,
 )
 from techfile.data.severity import Severity
-from techfile.engine.pipeline import RunOptions
-from techfile.engine.run import run
-from techfile.formatters import FORMATTERS
-from techfile.model.result import RunResult
+
+if TYPE_CHECKING:
+    from techfile.model.result import RunResult
 
 
 @click.command()
@@ -101,6 +101,10 @@ def check(
     statistics: bool,
 ) -> int:
     """Check the technical file (PATHS narrow what is reported; everything is loaded)."""
+    from techfile.engine.pipeline import RunOptions
+    from techfile.engine.run import run
+    from techfile.formatters import FORMATTERS
+
     extra_reports = [report_target(value) for value in reports]
     config, relative = resolve_config(paths, example)
     if pre_commit and changed_since:

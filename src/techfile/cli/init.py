@@ -8,8 +8,6 @@ from pathlib import Path
 import click
 
 from techfile.cli.options import EXIT_CLEAN, EXIT_ERROR, say
-from techfile.scaffold import ScaffoldError
-from techfile.scaffold import init as write_starter
 
 
 @click.command()
@@ -21,6 +19,9 @@ from techfile.scaffold import init as write_starter
 def init(directory: str, device_name: str | None) -> int:
     """Start a technical file for a connected software device in DIRECTORY (new or empty):
     one draft document of every type the rules read, with placeholder items."""
+    from techfile.scaffold import ScaffoldError
+    from techfile.scaffold import init as write_starter
+
     target = Path(directory)
     name = device_name or target.resolve().name
     try:

@@ -13,9 +13,8 @@ from typing import Any, TypeVar
 
 import click
 
-from techfile.formatters.text import shown
-from techfile.intake.config import find_root, load_config
 from techfile.model.config import CONFIG_FILE, Config
+from techfile.util.escape import shown
 from techfile.util.safe_write import UnsafeWriteError, write_text_atomically
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -59,6 +58,8 @@ def jobs_value(value: str) -> str:
 
 def resolve_config(paths: Sequence[str], example: bool) -> tuple[Config, tuple[str, ...]]:
     """Find the root and configuration, and turn PATHS into root-relative paths."""
+    from techfile.intake.config import find_root, load_config
+
     if example:
         from techfile.data.resources import bundled
 

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from techfile.cli.options import EXIT_CLEAN, date_option, resolve_config, write_output
-from techfile.engine.pipeline import RunOptions
-from techfile.overlap import export, html, markdown
-from techfile.overlap.data import OverlapData
-from techfile.overlap.gather import DEFAULT_TARGET, TARGETS, coverage_line, gather
+from techfile.data.isms import DEFAULT_TARGET, TARGETS
+
+if TYPE_CHECKING:
+    from techfile.overlap.data import OverlapData
 
 OVERLAP_FORMATS = ("html", "markdown", "json", "csv")
 
 
 def rendered(data: OverlapData, overlap_format: str) -> str:
+    from techfile.overlap import export, html, markdown
+
     renderers = {
         "html": html.render,
         "markdown": markdown.render,
@@ -59,6 +62,9 @@ def overlap(
     evidence already give, per clause and Annex A control, and check the Statement of
     Applicability (PATH: the technical file, default: the current directory). A readiness aid,
     not a certification opinion."""
+    from techfile.engine.pipeline import RunOptions
+    from techfile.overlap.gather import coverage_line, gather
+
     config, _ = resolve_config((path,) if path else (), example)
     options = RunOptions(as_of=as_of, use_cache=not (no_cache or example))
     data = gather(config, options, target)

@@ -4,6 +4,8 @@ the technical file, and the maintained disclosure statement checked against it).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,16 +17,11 @@ from techfile.cli.options import (
     split_codes,
     write_output,
 )
-from techfile.engine.pipeline import RunOptions
-from techfile.pack import gather_pack, html, markdown, tabular
+
+if TYPE_CHECKING:
+    from techfile.pack import PackData
 
 PACK_FORMATS = ("html", "json", "csv", "markdown")
-RENDERERS = {
-    "html": html.render,
-    "json": tabular.render_json,
-    "csv": tabular.render_csv,
-    "markdown": markdown.render,
-}
 
 
 @click.command()
@@ -56,6 +53,9 @@ def pack(
     file, software transparency, secure development evidence, organisational assurance, the
     customer's responsibilities and the check of the disclosure statement (PATH: the technical
     file, default: the current directory)."""
+    from techfile.engine.pipeline import RunOptions
+    from techfile.pack import gather_pack
+
     config, _ = resolve_config((path,) if path else (), example)
     options = RunOptions(
         select=split_codes(select),
@@ -66,7 +66,7 @@ def pack(
         allow_shallow=allow_shallow,
     )
     data = gather_pack(config, options)
-    rendered = RENDERERS[pack_format](data)
+    rendered = _renderers()[pack_format](data)
     if output:
         write_output(output, rendered, "")
     else:
@@ -80,3 +80,14 @@ def pack(
         + f"; {len(data.disclosure.findings)} disclosure finding(s); as of {data.stamp.as_of}"
     )
     return EXIT_CLEAN
+
+
+def _renderers() -> dict[str, Callable[[PackData], str]]:
+    from techfile.pack import html, markdown, tabular
+
+    return {
+        "html": html.render,
+        "json": tabular.render_json,
+        "csv": tabular.render_csv,
+        "markdown": markdown.render,
+    }

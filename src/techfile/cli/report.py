@@ -14,9 +14,6 @@ from techfile.cli.options import (
     split_codes,
     write_output,
 )
-from techfile.engine.pipeline import RunOptions
-from techfile.report import html, markdown
-from techfile.report.gather import gather
 
 REPORT_FORMATS = ("html", "markdown")
 
@@ -48,6 +45,10 @@ def report(
 ) -> int:
     """Write the readiness report: evidence coverage, security-safety trace, risk heat map,
     findings and deviations (PATH: the technical file, default: the current directory)."""
+    from techfile.engine.pipeline import RunOptions
+    from techfile.report import html, markdown
+    from techfile.report.gather import gather
+
     config, _ = resolve_config((path,) if path else (), example)
     options = RunOptions(
         select=split_codes(select),

@@ -17,8 +17,6 @@ from techfile.cli.options import (
     write_output,
 )
 from techfile.data.resources import bundled
-from techfile.selftest import fixture_cases, render
-from techfile.selftest import self_test as run_self_test
 
 
 @click.command("self-test")
@@ -38,6 +36,9 @@ from techfile.selftest import self_test as run_self_test
 def self_test(output: str | None, as_of: datetime.date | None, fixtures_dir: str | None) -> int:
     """Run the shipped rule fixtures against this installation and write a validation record
     (OQ evidence for ISO 13485 4.1.6); exit 1 if any fixture fails."""
+    from techfile.selftest import fixture_cases, render
+    from techfile.selftest import self_test as run_self_test
+
     fixtures = Path(fixtures_dir).resolve() if fixtures_dir else bundled("fixtures")
     if not fixture_cases(fixtures):
         say(f"techfile: no fixtures (*/*/expected.txt) under {fixtures}")

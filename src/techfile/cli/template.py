@@ -5,8 +5,6 @@ from __future__ import annotations
 import click
 
 from techfile.cli.options import EXIT_CLEAN, EXIT_ERROR, say
-from techfile.scaffold import ScaffoldError, resolve_type
-from techfile.scaffold import template as skeleton
 
 
 @click.command()
@@ -14,6 +12,9 @@ from techfile.scaffold import template as skeleton
 def template(type_name: str) -> int:
     """Print a commented front-matter skeleton of a document TYPE with every field techfile
     reads (`techfile types` lists the types)."""
+    from techfile.scaffold import ScaffoldError, resolve_type
+    from techfile.scaffold import template as skeleton
+
     try:
         canonical, _ = resolve_type(type_name)
     except ScaffoldError as problem:

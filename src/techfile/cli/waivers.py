@@ -8,8 +8,6 @@ from collections import Counter
 import click
 
 from techfile.cli.options import EXIT_CLEAN, date_option, inert_lines, resolve_config
-from techfile.engine.pipeline import RunOptions
-from techfile.engine.run import run
 
 
 @click.command()
@@ -18,6 +16,9 @@ from techfile.engine.run import run
 @click.option("--example", is_flag=True, help="List the bundled example's deviations.")
 def waivers(paths: tuple[str, ...], as_of: datetime.date | None, example: bool) -> int:
     """List every suppression and waiver with its reason and expiry (the deviation list)."""
+    from techfile.engine.pipeline import RunOptions
+    from techfile.engine.run import run
+
     config, _ = resolve_config(paths, example)
     result = run(config, RunOptions(as_of=as_of))
     if not result.suppressions:

@@ -25,6 +25,9 @@ from techfile.data.clauses import (
 from techfile.data.registry import load_data
 from techfile.data.resources import bundled
 
+TARGETS = {"iso-iec-27001:2022": "ISO/IEC 27001:2022"}  # what `techfile overlap` measures
+DEFAULT_TARGET = "iso-iec-27001:2022"
+
 ISMS_27001 = "iso-iec-27001"
 QMS_13485 = "iso-13485"
 ANNEX_A_2013_TO_2022 = "iso-iec-27001-2013--2022-annex-a"

@@ -43,7 +43,6 @@ from techfile.intake.parse import ParsedFile
 from techfile.model.finding import Finding
 from techfile.model.index import Index
 from techfile.rules.base import Context, RuleSpec
-from techfile.rules.registry import registered
 
 if TYPE_CHECKING:
     from techfile.model.config import Config
@@ -69,6 +68,8 @@ def check_change(
     if config.get("items-from"):
         return None
     setup = prepare(config, options)
+    from techfile.rules.registry import registered  # the rule modules: only when rules run
+
     groups = _split(registered(), setup)
     cache = ParseCache(config.root, settings_key(setup.settings), options.use_cache)
     inputs_after = read_inputs(states.after, config.include, config.exclude, cache)

@@ -9,14 +9,7 @@ from __future__ import annotations
 
 from techfile.model.finding import WHOLE_FILE
 from techfile.model.result import RunResult
-from techfile.util.escape import for_terminal, neutralise_line_start
-
-
-def shown(text: str) -> str:
-    """`text` as one inert field of a terminal or CI log line (stdout and stderr alike)."""
-    if text.isprintable() and "::" not in text and "##" not in text:
-        return text  # nothing to escape: the common case, and a large run has many fields
-    return for_terminal(text)
+from techfile.util.escape import neutralise_line_start, shown
 
 
 def render(result: RunResult) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from techfile.cli import main as techfile_main
 from techfile.formatters.github import escape_data
-from techfile.formatters.text import shown
+from techfile.util.escape import shown
 
 
 def run(environ: Mapping[str, str]) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from techfile import __version__
-from techfile.data.isms import ISMS_27001, THEME_ORDER, crosswalks_into
+from techfile.data.isms import DEFAULT_TARGET, ISMS_27001, TARGETS, THEME_ORDER, crosswalks_into
 from techfile.data.pages import load_pages
 from techfile.engine.pipeline import RunOptions
 from techfile.model.config import Config
@@ -35,8 +35,6 @@ from techfile.overlap.measure import (
 )
 from techfile.report.gather import input_hash, load
 
-TARGETS = {"iso-iec-27001:2022": "ISO/IEC 27001:2022"}
-DEFAULT_TARGET = "iso-iec-27001:2022"
 RULE_FAMILY = "IS"
 
 

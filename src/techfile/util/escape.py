@@ -142,3 +142,10 @@ def for_xml(text: str) -> str:
     return; U+FFFE and U+FFFF; lone surrogates) become visible escapes such as `\\x00`.
     """
     return text.translate(_XML_TABLE)
+
+
+def shown(text: str) -> str:
+    """`text` as one inert field of a terminal or CI log line (stdout and stderr alike)."""
+    if text.isprintable() and "::" not in text and "##" not in text:
+        return text  # nothing to escape: the common case, and a large run has many fields
+    return for_terminal(text)
