@@ -376,11 +376,6 @@ def test_one_row_per_affected_component_is_one_risk_finding(
     assert "log4j-core 2.14.1, log4j-api 2.14.1" in str(findings[0]["message"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ID001 (rules/identity.py, another engineer's file) should compare the "
-    "`key-fields` of x-techfile-items; see the SC006 page and the supply-chain report",
-)
 def test_one_row_per_affected_component_is_no_duplicate_id(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

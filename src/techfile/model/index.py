@@ -11,6 +11,7 @@ from typing import Any
 
 from techfile.data.schemas import Schema, branch_for, flattened, item_schema, property_schema
 from techfile.model.document import Document, Item
+from techfile.model.titles import TitleIndex
 
 _LINK = re.compile(r"^\s*\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]*)(?:\s+\"[^\"]*\")?\)\s*$")
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
@@ -23,6 +24,7 @@ class Resolution:
     item: Item | None = None
     problem: str | None = None  # None | dangling | ambiguous | external | anchor | unreadable
     candidates: tuple[str, ...] = ()
+    by_title: str = ""  # how a citation by title matched (model.titles), "" for ids and links
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ class Index:
         self._references: dict[str, list[Reference]] = {}
         self._preferred: dict[str, Document] = {}
         self._list_names: dict[str, list[str]] = {}
+        self._titles: TitleIndex | None = None  # built at the first citation by title
         for document in self.documents:
             if document.type is not None and document.active:
                 self.by_type[document.type].append(document)
@@ -110,7 +113,7 @@ class Index:
         key = (value, source.path, kind, lists)
         found = self._resolved.get(key)
         if found is None:
-            found = self._resolved[key] = self._resolve_from(value, source, lists)
+            found = self._resolved[key] = self._resolve_from(value, source, kind, lists)
         return found
 
     def _resolve_anywhere(self, value: str, kind: str, lists: tuple[str, ...]) -> Resolution:
@@ -132,14 +135,31 @@ class Index:
                 return self._item_in(owner, item_id, lists)
         if kind in ("item", "any"):
             return _FROM_SOURCE
-        return Resolution(problem="dangling")
+        return self._by_title(text)
 
-    def _resolve_from(self, value: str, source: Document, lists: tuple[str, ...]) -> Resolution:
+    def _resolve_from(
+        self, value: str, source: Document, kind: str, lists: tuple[str, ...]
+    ) -> Resolution:
         text = value.strip()
         target = _link_target(text)
         if target is not None:
             return self._resolve_link(target, source)
-        return self._item_anywhere(text, source, lists)
+        found = self._item_anywhere(text, source, lists)
+        if found.problem == "dangling" and kind == "any":
+            return self._by_title(text)
+        return found
+
+    def _by_title(self, text: str) -> Resolution:
+        """A citation by title (model.titles): the document a reader would open."""
+        if self._titles is None:
+            self._titles = TitleIndex(self.documents)
+        match = self._titles.match(text)
+        if len(match.documents) == 1:
+            return Resolution(document=match.documents[0], by_title=match.tier)
+        if match.documents:
+            names = tuple(sorted(d.label() for d in match.documents))
+            return Resolution(problem="ambiguous", candidates=names, by_title=match.tier)
+        return Resolution(problem="dangling")
 
     def _resolve_link(self, target: str, source: Document) -> Resolution:
         if _EXTERNAL.match(target):
@@ -178,7 +198,9 @@ class Index:
 
     def _item_in(self, document: Document, item_id: str, lists: tuple[str, ...]) -> Resolution:
         item = self._local(document, item_id, lists)
-        if item is None and not document.readable:
+        if item is None and (not document.readable or document.type is None):
+            # a front-matter that did not parse, or a type techfile does not know: its
+            # entries were never read, so a reference into it cannot be checked
             return Resolution(document=document, problem="unreadable")
         if item is None:
             return Resolution(problem="dangling")
