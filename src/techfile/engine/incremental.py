@@ -40,6 +40,7 @@ from techfile.engine.results import ResultStore, decode_finding, encode_finding,
 from techfile.intake.cache import ParseCache
 from techfile.intake.history import git_head
 from techfile.intake.parse import ParsedFile
+from techfile.intake.recording import beyond_inputs
 from techfile.model.finding import Finding
 from techfile.model.index import Index
 from techfile.rules.base import Context, RuleSpec
@@ -261,7 +262,8 @@ def store_cross(
     reads: dict[str, str] = getattr(ctx.read_path, "seen", {})
     cross = [f for f in raw if setup.pages[f.code].scope != "file"]
     result: dict[str, Any] = {"findings": [encode_finding(f) for f in cross], "opened": reads}
-    store.put(_tree_key(config, options, setup, inputs), dict(reads), result)
+    checked = beyond_inputs(reads, {i.path for i in inputs})
+    store.put(_tree_key(config, options, setup, inputs), checked, result)
 
 
 def _stored(

@@ -28,7 +28,7 @@ from techfile.engine.results import (
 from techfile.intake.cache import ParseCache, content_key
 from techfile.intake.config import git_toplevel
 from techfile.intake.history import git_head
-from techfile.intake.recording import RecordingReads
+from techfile.intake.recording import RecordingReads, beyond_inputs
 from techfile.intake.sources import WorkTree
 from techfile.model.config import Config
 from techfile.model.result import RunResult
@@ -61,7 +61,8 @@ def evaluate(config: Config, options: RunOptions, source: Source) -> RunResult:
     raw = run_rules(ctx, setup.selected)
     result = conclude(ctx, raw, options, setup)
     assert isinstance(ctx.read_path, RecordingReads)
-    store.put(key, ctx.read_path.seen, _to_store(result))
+    input_paths = {i.path for i in inputs}
+    store.put(key, beyond_inputs(ctx.read_path.seen, input_paths), _to_store(result))
     # the next --pre-commit finds this state's cross-file findings if it is HEAD by then
     incremental.store_cross(store, config, options, setup, inputs, ctx, raw)
     return result

@@ -39,6 +39,13 @@ class RecordingReads:
         self.seen[path] = OUTSIDE + key_of(data)
 
 
+def beyond_inputs(seen: dict[str, str], inputs: set[str]) -> dict[str, str]:
+    """The reads a stored result must check again: a document the run took as input is
+    covered by the run's key already (its content key is part of it), so checking it again
+    would read every document twice when a rule reads document text (ST001's body text)."""
+    return {path: key for path, key in seen.items() if path not in inputs}
+
+
 def key_of(data: bytes | Diagnostic) -> str:
     return f"{data.code}:{data.message}" if isinstance(data, Diagnostic) else content_key(data)
 
