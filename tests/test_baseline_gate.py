@@ -195,11 +195,30 @@ def _fingerprints(root: Path, *args: str) -> Counter[str]:
     return Counter(issue["fingerprint"] for issue in json.loads(result.out))
 
 
+# "`verified_by` of SWR-3 in SRS-001 refers to TC-90, which ..." (one place) or
+# "SRS-001 cites TC-90 in 3 places (lines 16, 17), which ..." (one finding for them all)
+CITES = re.compile(r"(?:refers to (?P<one>[^,\s]+),|cites (?P<many>\S+) in (?P<n>\d+) places)")
+
+
+def _places(message: str) -> tuple[str, int]:
+    """The missing target an ID002 message names, and how many places cite it."""
+    found = CITES.search(message)
+    assert found is not None, message
+    if found["one"]:
+        return found["one"], 1
+    return found["many"], int(found["n"])
+
+
+def _line_of(doc: Doc, prefix: str) -> int:
+    return next(n for n, line in enumerate(doc.text().split("\n"), 1) if line.startswith(prefix))
+
+
 def test_fingerprints_survive_moved_lines_unrelated_rows_and_jobs(tmp_path: Path) -> None:
     docs = _base_docs()
     _write(tmp_path / "tf", docs)
     before = _fingerprints(tmp_path / "tf")
-    assert len(before) == sum(before.values()) == 5  # unique, the doubled citation twice
+    # unique; TC-90, cited twice in SWR-2 and once in SWR-3, is one finding with three places
+    assert len(before) == sum(before.values()) == 3
     docs[0].preamble = 3  # lines move above every finding
     docs[0].rows.insert(0, ("SWR-0", ["TC-1"]))  # an unrelated row, above the others
     docs[1].rows.append(("TC-2", ["SWR-2"]))  # and one below
@@ -223,16 +242,19 @@ def test_baseline_counts_occurrences_and_never_hides_a_new_one(tmp_path: Path) -
     entries = data["findings"]
     assert isinstance(entries, list)
     counts = sorted(
-        (e["item"] or "", e["count"]) for e in entries if e["path"] == "software/srs.md"
+        (_places(e["message"])[0], e["count"]) for e in entries if e["path"] == "software/srs.md"
     )
-    assert counts == [("", 1), ("SWR-2", 2), ("SWR-3", 1)]  # TC-90 cited twice in SWR-2
+    # TC-90 cited twice in SWR-2 and once in SWR-3: one finding, three occurrences
+    assert counts == [("RMR-090", 1), ("TC-90", 3)]
     assert all({"fingerprint", "root", "code", "message"} <= set(e) for e in entries)
     assert _cli("check", str(root), "--no-cache").code == 0
 
     docs[0].rows[1] = ("SWR-2", ["TC-90", "TC-90", "TC-90"])  # a third citation in the row
     _write(root, docs)
     third = _cli("check", str(root), "--no-cache")
-    assert third.code == 1 and len(third.out.splitlines()) == 1 and "SWR-2" in third.out
+    swr2 = _line_of(docs[0], "| SWR-2 |")
+    assert third.code == 1 and len(third.out.splitlines()) == 1
+    assert f"cites TC-90 in 4 places (lines {swr2}, {swr2 + 1})" in third.out  # SWR-2, SWR-3
 
     docs[0].rows[1] = ("SWR-2", ["TC-90"])  # two fixed: the row cites it once
     _write(root, docs)
@@ -243,8 +265,8 @@ def test_baseline_counts_occurrences_and_never_hides_a_new_one(tmp_path: Path) -
     assert pruned.code == 0, pruned.err
     after = _baseline(root)
     assert (after["reason"], after["created"]) == ("adopting", data["created"])
-    swr2 = [e for e in after["findings"] if e["item"] == "SWR-2"]  # type: ignore[attr-defined]
-    assert [e["count"] for e in swr2] == [1]
+    tc90 = [e for e in after["findings"] if " TC-90 " in e["message"]]  # type: ignore[attr-defined]
+    assert [e["count"] for e in tc90] == [2]  # SWR-2 and SWR-3 cite it once each
     docs[0].rows[1] = ("SWR-2", ["TC-90", "TC-90"])  # what the baseline once accepted: new now
     _write(root, docs)
     assert _cli("check", str(root), "--no-cache").code == 1
@@ -260,10 +282,29 @@ def test_prune_accepts_nothing_new(tmp_path: Path) -> None:
     _write(root, docs)
     assert _cli("baseline", "prune", str(root), "--no-cache").code == 0
     entries = _baseline(root)["findings"]
-    assert isinstance(entries, list) and len(entries) == 3
+    assert isinstance(entries, list) and len(entries) == 2  # TC-90 (three places), SWR-91
     assert not any("SWR-92" in e["message"] or "RMR-090" in e["message"] for e in entries)
     again = _cli("check", str(root), "--no-cache")
     assert again.code == 1 and "SWR-92" in again.out and len(again.out.splitlines()) == 1
+
+    docs[0].rows.append(("SWR-4", ["TC-90"]))  # a fourth place of a baselined finding
+    _write(root, docs)
+
+    def accepted() -> list[tuple[str, int]]:
+        entries = _baseline(root)["findings"]
+        assert isinstance(entries, list)
+        return sorted((e["fingerprint"], e["count"]) for e in entries)
+
+    before = accepted()
+    assert _cli("baseline", "prune", str(root), "--no-cache").code == 0
+    assert accepted() == before  # the three accepted places still occur
+    grown = _cli("check", str(root), "--no-cache")
+    assert grown.code == 1 and "cites TC-90 in 4 places" in grown.out
+    assert "are gone" not in grown.err  # nothing accepted went away
+    docs[0].rows.pop()  # back to the three accepted places: only the new SWR-92 is reported
+    _write(root, docs)
+    back = _cli("check", str(root), "--no-cache")
+    assert "TC-90" not in back.out and "SWR-92" in back.out and len(back.out.splitlines()) == 1
 
 
 def test_prune_without_a_baseline_is_an_error(tmp_path: Path) -> None:
@@ -319,8 +360,19 @@ def test_a_format_1_baseline_is_still_read(tmp_path: Path) -> None:
     """Format 1 (no `version`) merged findings that shared the old fingerprint: each of its
     entries accepts one occurrence now, so what it merged is reported, never hidden."""
     root = tmp_path / "tf"
-    _write(root, _base_docs())
+    docs = _base_docs()
+    _write(root, docs)
     result = run(load_config(root, root / ".techfile.toml"), RunOptions(use_cache=False))
+    # what a format 1 baseline holds: techfile then reported one ID002 per citing row
+    rows = {
+        (doc.path, _line_of(doc, f"| {row_id} |")): row_id for doc in docs for row_id, _ in doc.rows
+    }
+    per_row = [
+        replace(f, location=row, related=(), message=_row_message(f, row))
+        for f in result.findings
+        for place in (f.location, *f.related)
+        for row in [replace(place, item_id=place.item_id or rows.get((place.path, place.line)))]
+    ]
     old = {
         f.legacy_fingerprint: {
             "fingerprint": f.legacy_fingerprint,
@@ -330,16 +382,27 @@ def test_a_format_1_baseline_is_still_read(tmp_path: Path) -> None:
             "item": f.location.item_id,
             "message": f.message,
         }
-        for f in result.findings
+        for f in per_row
     }
     payload = {"reason": "old", "created": "2025-01-01", "findings": list(old.values())}
     (root / BASELINE).write_text(json.dumps(payload), encoding="utf-8")
     checked = _cli("check", str(root), "--no-cache")
-    assert len(old) == 4 and checked.code == 1  # five findings, four old fingerprints
-    assert checked.out.count("TC-90") == 1 and "SWR-2" in checked.out
+    assert len(per_row) == 5 and len(old) == 4 and checked.code == 1  # four old fingerprints
+    assert len(checked.out.splitlines()) == 1 and "cites TC-90 in 3 places" in checked.out
     rewritten = _cli("baseline", "prune", str(root), "--no-cache")
     assert rewritten.code == 0 and _baseline(root)["version"] == 2
     assert _cli("check", str(root), "--no-cache").code == 1  # the merged one stays reported
+
+
+def _row_message(finding: Finding, place: Location) -> str:
+    """The message of one place of `finding` as it was before ID002 grouped its places."""
+    if not finding.related:
+        return finding.message
+    target, _ = _places(finding.message)
+    return (
+        f"`verified_by` of {place.item_id} in {place.doc_id} refers to {target}, which is not "
+        "in the technical file; a reviewer following this trace finds nothing"
+    )
 
 
 def test_an_unknown_baseline_format_says_what_to_do(tmp_path: Path) -> None:
@@ -408,24 +471,31 @@ defects = st.builds(
 )
 
 
-def _add(docs: list[Doc], defect: Defect) -> str:
-    """Apply one defect (one more dangling citation) to `docs`; the path it is in."""
+def _add(docs: list[Doc], defect: Defect) -> tuple[Doc, int]:
+    """Apply one defect (one more dangling citation) to `docs`: the document it is in, and
+    its line there."""
     doc = docs[defect.document % len(docs)]
     doc.preamble += defect.shift
     if defect.unrelated:
         doc.rows.insert(defect.position % (len(doc.rows) + 1), (_fresh(doc, 70), []))
     if defect.kind == "document":
         docs.append(Doc("verification/tr-9.md", "TR-009", "tr", [("TC-80", [defect.target])]))
-        return "verification/tr-9.md"
+        return docs[-1], _line_of(docs[-1], "| TC-80 |")
     if defect.kind == "reference":
-        doc.references.insert(defect.position % (len(doc.references) + 1), defect.target)
-    elif defect.kind == "cell" and doc.rows:
-        _, cited = doc.rows[defect.position % len(doc.rows)]
+        position = defect.position % (len(doc.references) + 1)
+        doc.references.insert(position, defect.target)
+        return doc, _line_of(doc, "references:") + 1 + position
+    if defect.kind == "cell" and doc.rows:
+        row_id, cited = doc.rows[defect.position % len(doc.rows)]
         cited.insert(defect.position % (len(cited) + 1), defect.target)
     else:
-        row = (_fresh(doc, 50), [defect.target])
-        doc.rows.insert(defect.position % (len(doc.rows) + 1), row)
-    return doc.path
+        row_id = _fresh(doc, 50)
+        doc.rows.insert(defect.position % (len(doc.rows) + 1), (row_id, [defect.target]))
+    return doc, _line_of(doc, f"| {row_id} |")
+
+
+def _citations(doc: Doc, target: str) -> int:
+    return doc.references.count(target) + sum(cited.count(target) for _, cited in doc.rows)
 
 
 def _fresh(doc: Doc, start: int) -> str:
@@ -442,13 +512,19 @@ def test_a_baseline_never_hides_one_more_defect(docs: list[Doc], defect: Defect)
         _write(root, docs)
         written = _cli("baseline", "write", str(root), "--reason", "adopting", "--no-cache")
         assert written.code == 0, written.err
-        path = _add(docs, defect)
+        doc, line = _add(docs, defect)
         _write(root, docs)
-        result = _cli("check", str(root), "--no-cache")
-        lines = result.out.splitlines()
+        result = _cli("check", str(root), "--no-cache", "--format", "json")
+        findings = result.json()["findings"]
         assert result.code == 1, (defect, result.err)
-        assert len(lines) == 1, lines  # the new occurrence, and nothing that only moved
-        assert lines[0].startswith(f"{path}:") and f"refers to {defect.target}," in lines[0]
+        # the new occurrence, and nothing that only moved: a new finding, or the finding for
+        # every citation of the target in the document, which the new place has grown
+        assert len(findings) == 1, findings
+        found = findings[0]
+        places = [found["line"], *(r["line"] for r in found["related"])]
+        assert found["path"] == doc.path and found["code"] == "ID002", found
+        assert _places(found["message"]) == (defect.target, _citations(doc, defect.target))
+        assert len(places) == _citations(doc, defect.target) and line in places, (line, found)
 
 
 # --- real technical files ----------------------------------------------------------------------
@@ -466,7 +542,7 @@ ROW_11_1_B = "| (b) | allow easy and safe handling, | No | Software device |  | 
 
 
 @pytest.mark.skipif(REALWORLD is None, reason=NO_CORPUS)
-def test_openregulatory_baseline_reports_a_new_risk_table_citation(
+def test_openregulatory_baseline_reports_a_new_user_manual_citation(
     tmp_path: Path, techfile: Run
 ) -> None:
     assert REALWORLD is not None
@@ -475,17 +551,26 @@ def test_openregulatory_baseline_reports_a_new_risk_table_citation(
     assert techfile("adopt", cwd=root).code == 0
     assert techfile("baseline", "write", "--reason", "adopting", cwd=root).code == 0
     assert techfile("check", cwd=root).code == 0
+    # `Risk Table` is the FMEA Risk Table by its title; `User Manual` is missing, cited in
+    # many rows below 11.1(b) and accepted as one finding with all of its places
+    accepted = [
+        e["count"]
+        for e in _baseline(root)["findings"]  # type: ignore[attr-defined]
+        if e["path"] == CHECKLIST and " cites User Manual in " in e["message"]
+    ]
+    assert len(accepted) == 1 and accepted[0] > 1
     checklist = root / CHECKLIST
     lines = checklist.read_text(encoding="utf-8").split("\n")
     row = next(n for n, line in enumerate(lines) if line.startswith(ROW_11_1_B))
     assert 70 <= row + 1 <= 80  # GSPR 11.1(b), around line 74
-    lines[row] = lines[row].replace("|  |  |", "|  | Risk Table |")
+    lines[row] = lines[row].replace("|  |  |", "|  | User Manual |")
     checklist.write_text("\n".join(lines), encoding="utf-8")
     result = techfile("check", cwd=root)
     assert result.code == 1, result.err
     assert result.lines == [line for line in result.lines if line.startswith(f"{CHECKLIST}:")]
     new = [line for line in result.lines if line.startswith(f"{CHECKLIST}:{row + 1}:")]
-    assert len(new) == 1 and "ID002" in new[0] and "Risk Table" in new[0], result.out
+    grown = f"cites User Manual in {accepted[0] + 1} places (lines {row + 1}, "
+    assert len(new) == 1 and "ID002" in new[0] and grown in new[0], result.out
 
 
 def _corpus() -> list[str]:

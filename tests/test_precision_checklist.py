@@ -184,32 +184,58 @@ def test_a_new_citation_on_a_b_row_is_not_hidden_by_the_baseline(
 ) -> None:
     # In a copy after `techfile baseline write`, a dangling `Risk Table` added to 11.1(b) gave
     # `0 findings`: 3(b), 4(b) and 23.4(b) were all item `(b)` and cited `Risk Table` already.
+    # `Risk Table` now resolves by title (the FMEA Risk Table); `User Manual` is really missing
+    # and cited on (b) rows too (23.4(b)): one grouped finding, whose places the baseline counts.
     monkeypatch.chdir(real)
     capsys.readouterr()
     assert main(["baseline", "write", "--reason", "adopting techfile"]) == 0
     path = real / CHECKLIST
     lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[258].startswith("| (b) | the device's intended purpose")
+    assert lines[258].endswith("| User Manual |")  # 23.4(b) cites it already
+    baseline = json.loads((real / ".techfile-baseline.json").read_text(encoding="utf-8"))
+    accepted = [
+        e["count"] for e in baseline["findings"] if " cites User Manual in " in e["message"]
+    ]
+    assert len(accepted) == 1 and accepted[0] > 30  # one finding, 34 places
     assert lines[73].startswith("| (b) | allow easy and safe handling,")
-    lines[73] = "| (b) | allow easy and safe handling, | Yes |  | ISO 14971:2019 | Risk Table |"
+    lines[73] = "| (b) | allow easy and safe handling, | Yes |  | ISO 14971:2019 | User Manual |"
     path.write_text("\n".join(lines), encoding="utf-8")
     found = _check(real, capsys)
     assert [(int(m["line"]), m["code"]) for m in found] == [(74, "ID002")]
-    assert "`evidence` of 11.1(b) in" in found[0]["text"]
+    assert f"cites User Manual in {accepted[0] + 1} places (lines 74, 152, " in found[0]["text"]
+
+
+def _blank_evidence(root: Path, *rows: int) -> None:
+    """Empty the evidence cell of the checklist rows at these lines (1-based)."""
+    path = root / CHECKLIST
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for row in rows:
+        assert lines[row - 1].startswith("| (b) |"), lines[row - 1]
+        lines[row - 1] = lines[row - 1].rsplit("|", 2)[0] + "|  |"
+    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def test_findings_on_lettered_rows_have_their_own_fingerprints(
     real: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # The (b) rows of 3, 4 and 23.4 cited `Risk Table` (now resolved by title) and `User
+    # Manual` (now one finding for the document): without evidence, each is its own EV002.
+    _blank_evidence(real, 11, 18, 259)
     monkeypatch.chdir(real)
     capsys.readouterr()
     main(["check", "--no-cache", "--as-of", AS_OF, "--format", "json", str(real)])
     findings = [f for f in json.loads(capsys.readouterr().out)["findings"]]
     annex_i = [f for f in findings if f["path"] == CHECKLIST and f["line"] < 298]
     fingerprints = Counter(f["fingerprint"] for f in annex_i)
-    assert len(annex_i) > 60
+    assert len(annex_i) >= 21
     assert [fp for fp, count in fingerprints.items() if count > 1] == []
-    items = {f["line"]: f["item"] for f in annex_i}
-    assert (items[11], items[18], items[259]) == ("3(b)", "4(b)", "23.4(b)")
+    items = {f["line"]: (f["code"], f["item"]) for f in annex_i}
+    assert (items[11], items[18], items[259]) == (
+        ("EV002", "3(b)"),
+        ("EV002", "4(b)"),
+        ("EV002", "23.4(b)"),
+    )
 
 
 # ------------------------------------------------------------------ the general case

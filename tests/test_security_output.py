@@ -48,12 +48,12 @@ def _quoted(value: str) -> str:
     return json.dumps(value)  # a JSON string is a YAML double-quoted scalar
 
 
-def _document(number: int, value: str) -> str:
+def _document(number: int, value: str, title: str | None = None, suffix: str = "") -> str:
     return (
         "---\n"
-        f"id: {_quoted(f'DOC-{number}-{value}')}\n"
+        f"id: {_quoted(f'DOC-{number}-{value}{suffix}')}\n"
         "type: qms-procedure\n"
-        f"title: {_quoted(value)}\n"
+        f"title: {_quoted(value if title is None else title)}\n"
         'version: "1.0"\n'
         "status: draft\n"
         f"references: [{_quoted(value)}, {_quoted(f'RA-1:{value}')}]\n"
@@ -172,7 +172,10 @@ def _strings(value: Any) -> Iterator[str]:
 def test_github_annotations_escape_their_data(
     tree: Callable[..., Path], techfile: Run, value: str, shown: str
 ) -> None:
-    root = tree({"a.md": _document(0, value)}, config='as-of = "2026-01-15"\n')
+    # ID002 resolves a citation by a title or an id that ends with or contains its words: the
+    # document gets a title of its own and an id that does not end with the value's last word
+    document = _document(0, value, title="Procedure", suffix="x")
+    root = tree({"a.md": document}, config='as-of = "2026-01-15"\n')
     out = techfile("check", "--format", "github", "--select", "ID002", cwd=root).out
     assert_inert(out, github=True)
     lines = out.splitlines()

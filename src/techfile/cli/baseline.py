@@ -48,7 +48,13 @@ def baseline_write(
 def baseline_prune(paths: tuple[str, ...], as_of: datetime.date | None, no_cache: bool) -> int:
     """Drop the baselined findings that no longer occur, and lower the accepted counts to the
     occurrences that remain. Nothing new is accepted; the reason and date stay."""
-    from techfile.engine.baseline import BASELINE_FILE, occurrences, read_baseline, write_baseline
+    from techfile.engine.baseline import (
+        BASELINE_FILE,
+        held_entries,
+        occurrences,
+        read_baseline,
+        write_baseline,
+    )
     from techfile.engine.pipeline import RunOptions
     from techfile.engine.run import run
 
@@ -59,7 +65,8 @@ def baseline_prune(paths: tuple[str, ...], as_of: datetime.date | None, no_cache
         return EXIT_ERROR
     result = run(config, RunOptions(as_of=as_of, use_cache=not no_cache))
     kept = [s.finding for s in result.suppressed if s.by.kind == "baseline"]
-    path = write_baseline(config.root, kept, current.reason, current.created)
+    held = held_entries(config.root, result.findings)
+    path = write_baseline(config.root, kept, current.reason, current.created, held)
     say(
         f"techfile: kept {len(kept)} finding(s) ({occurrences(kept)} occurrence(s)) in {path}; "
         f"dropped {result.baseline_gone} occurrence(s) that no longer occur"

@@ -188,15 +188,23 @@ class _Matcher:
             available: Counter[str] = Counter()
             for index in indices:
                 available.update(self.budgets[index])
-            if not indices or any(available[path] < n for path, n in need.items()):
+            if not indices:
                 continue
-            for path, wanted in need.items():
-                for index in indices:
-                    taken = min(wanted, self.budgets[index][path])
-                    self.budgets[index][path] -= taken
-                    wanted -= taken
-            return True
+            short = any(available[path] < n for path, n in need.items())
+            if short and first_pass:
+                continue
+            self._consume(indices, need)
+            # More occurrences than accepted: the finding is reported, and the accepted ones
+            # it still holds are not counted as gone (nor dropped by prune)
+            return not short
         return False
+
+    def _consume(self, indices: list[int], need: Counter[str]) -> None:
+        for path, wanted in need.items():
+            for index in indices:
+                taken = min(wanted, self.budgets[index][path])
+                self.budgets[index][path] -= taken
+                wanted -= taken
 
     def _tokens(self, finding: Finding, first_pass: bool) -> list[str]:
         if not self.old:
@@ -218,16 +226,21 @@ def _token(fingerprint: str, message: str) -> str:
 
 
 def write_baseline(
-    root: Path, findings: list[Finding], reason: str, created: datetime.date | str
+    root: Path,
+    findings: list[Finding],
+    reason: str,
+    created: datetime.date | str,
+    kept_entries: tuple[dict[str, Any], ...] = (),
 ) -> Path:
-    """Accept `findings`: one entry per identity, with its occurrences per file."""
+    """Accept `findings`: one entry per identity, with its occurrences per file; and keep
+    `kept_entries` (entries of the current file) as they are."""
     grouped: dict[str, list[Finding]] = {}
     for finding in sorted(findings, key=lambda f: f.sort_key()):
         if not finding.code.startswith("SUP"):
             grouped.setdefault(finding.identity, []).append(finding)
     entries = sorted(
-        (_entry_of(group) for group in grouped.values()),
-        key=lambda e: (e["path"], e["code"], e["fingerprint"]),
+        [*(_entry_of(group) for group in grouped.values()), *kept_entries],
+        key=lambda e: (str(e.get("path")), str(e.get("code")), str(e.get("fingerprint"))),
     )
     day = created if isinstance(created, str) else created.isoformat()
     payload = {"version": FORMAT, "reason": reason, "created": day, "findings": entries}
@@ -257,6 +270,19 @@ def _entry_of(group: list[Finding]) -> dict[str, Any]:
     if counts:
         entry["elsewhere"] = dict(sorted(counts.items()))
     return entry
+
+
+def held_entries(root: Path, active: list[Finding]) -> tuple[dict[str, Any], ...]:
+    """The current file's format-2 entries whose finding still occurs with more places than
+    they accept: prune keeps them as they are (their places still occur, the new ones stay
+    reported)."""
+    raw = baseline_bytes(root)
+    if raw is None:
+        return ()
+    data = json.loads(raw.decode("utf-8"))
+    roots = {f.root for f in active}
+    entries = data.get("findings", []) if data.get("version") == FORMAT else []
+    return tuple(e for e in entries if isinstance(e, dict) and e.get("root") in roots)
 
 
 def occurrences(findings: list[Finding]) -> int:
