@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from techfile.data.isms import annex_a_controls, is_2013_numbering, successors_2022
 from techfile.model.document import Document
@@ -62,14 +63,22 @@ def _grouped(
             continue
         labels = [str(f.key[0]) for f in findings]
         gap = _SHARED_GAP[problem].format(enforced=clause(ctx, CODE))
+        # on the table's header: the column is the defect, and a value one row holds is FM004's
+        header = replace(findings[0].location, line=controls_table_line(document, findings))
         yield ctx.finding(
             CODE,
             f"{len(findings)} of the {entries} controls in the Statement of Applicability "
             f"{document.label()} ({_short_list(labels)}) {gap}",
-            findings[0].location,
+            header,
             key=("all", problem),
             related=tuple(f.location for f in findings[1:]),
         )
+
+
+def controls_table_line(document: Document, findings: list[Finding]) -> int:
+    items = document.items.get("soa_controls", [])
+    table = next((i.table for i in items if i.table), 0)
+    return table or findings[0].location.line
 
 
 def _short_list(labels: list[str]) -> str:
