@@ -21,7 +21,7 @@ from techfile.overlap.html_tables import (
 from techfile.overlap.measure import THEME_TITLES
 from techfile.overlap.words import HASH_RULE, ONE_WAY, READINESS, count
 from techfile.report.html import style_sheet as report_style_sheet
-from techfile.report.html_markup import escape
+from techfile.report.html_markup import escape, page
 
 SECTIONS = (
     ("clauses", "Clauses 4 to 10"),
@@ -40,19 +40,7 @@ def style_sheet() -> str:
 
 def render(data: OverlapData) -> str:
     h = data.header
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="generator" content="techfile {escape(h.tool_version)}">',
-        f"<title>{escape(h.target)} readiness from the QMS: {escape(h.device_name)} as of "
-        f"{escape(h.as_of)}</title>",
-        f"<style>\n{style_sheet()}</style>",
-        "</head>",
-        "<body>",
-        "<main>",
+    body = [
         *_header(data),
         *_summary(data),
         *_clauses(data),
@@ -61,11 +49,9 @@ def render(data: OverlapData) -> str:
         *documents_section(data),
         *sources_section(data),
         *_footer(data),
-        "</main>",
-        "</body>",
-        "</html>",
     ]
-    return "\n".join(parts) + "\n"
+    title = f"{h.target} readiness from the QMS: {h.device_name} as of {h.as_of}"
+    return page(title, h.tool_version, style_sheet(), body)
 
 
 def _header(data: OverlapData) -> list[str]:

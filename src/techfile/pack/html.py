@@ -22,7 +22,7 @@ from techfile.pack.html_sections import (
     transparency_section,
 )
 from techfile.report.html import style_sheet
-from techfile.report.html_markup import escape
+from techfile.report.html_markup import escape, page
 from techfile.report.words import HASH_RULE
 
 TITLE = "Customer security pack"
@@ -51,19 +51,7 @@ def pack_style_sheet() -> str:
 
 def render(data: PackData) -> str:
     stamp = data.stamp
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="generator" content="techfile {escape(stamp.tool_version)}">',
-        f"<title>{TITLE}: {escape(stamp.device)} {escape(stamp.software_version)} as of "
-        f"{escape(stamp.as_of)}</title>",
-        f"<style>\n{pack_style_sheet()}</style>",
-        "</head>",
-        "<body>",
-        "<main>",
+    body = [
         *_header(data),
         *support_section(data),
         *answers_section(data),
@@ -73,11 +61,9 @@ def render(data: PackData) -> str:
         *responsibility_section(data),
         *disclosure_section(data),
         *_footer(data),
-        "</main>",
-        "</body>",
-        "</html>",
     ]
-    return "\n".join(parts) + "\n"
+    title = f"{TITLE}: {stamp.device} {stamp.software_version} as of {stamp.as_of}"
+    return page(title, stamp.tool_version, pack_style_sheet(), body)
 
 
 def _header(data: PackData) -> list[str]:

@@ -14,7 +14,7 @@ from importlib import resources
 
 from techfile.report.data import ReportData
 from techfile.report.html_heatmap import heatmap_section
-from techfile.report.html_markup import escape
+from techfile.report.html_markup import escape, page
 from techfile.report.html_sections import (
     coverage_section,
     deviations_section,
@@ -42,19 +42,7 @@ def style_sheet() -> str:
 
 def render(data: ReportData) -> str:
     header = data.header
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="generator" content="techfile {escape(header.tool_version)}">',
-        f"<title>Readiness report: {escape(header.device_name)} as of "
-        f"{escape(header.as_of)}</title>",
-        f"<style>\n{style_sheet()}</style>",
-        "</head>",
-        "<body>",
-        "<main>",
+    body = [
         *_header(data),
         *_summary(data),
         *coverage_section(data.coverage),
@@ -64,11 +52,9 @@ def render(data: ReportData) -> str:
         *deviations_section(data),
         *documents_section(data),
         *_footer(data),
-        "</main>",
-        "</body>",
-        "</html>",
     ]
-    return "\n".join(parts) + "\n"
+    title = f"Readiness report: {header.device_name} as of {header.as_of}"
+    return page(title, header.tool_version, style_sheet(), body)
 
 
 def _header(data: ReportData) -> list[str]:

@@ -37,3 +37,26 @@ def legend(items: Iterable[tuple[str, str]]) -> str:
         for state, text in items
     )
     return f'<ul class="legend">{entries}</ul>'
+
+
+def page(title: str, tool_version: str, css: str, body: list[str]) -> str:
+    """One self-contained HTML document (report, overlap, pack): `title` is escaped here,
+    `body` is markup the caller escaped."""
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="techfile {escape(tool_version)}">',
+        f"<title>{escape(title)}</title>",
+        f"<style>\n{css}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+        *body,
+        "</main>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(parts) + "\n"
