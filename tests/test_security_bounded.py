@@ -281,3 +281,54 @@ def test_a_table_file_named_past_path_max_is_a_finding(tree, techfile) -> None:
     result = techfile("check", "--select", "FM008", cwd=root)
     assert result.code == 1 and result.out.startswith("risk.md:9:1: FM008")
     assert "PATH_MAX" in result.out
+
+
+def test_parse_workers_end_with_the_run(tmp_path: Path) -> None:
+    """CI stops a job with SIGTERM: the parse workers of a `--jobs 2` run must not outlive it."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = tmp_path / "many"
+    root.mkdir()
+    (root / ".techfile.toml").write_text("", encoding="utf-8")
+    body = "---\nid: IFU-{n}\ntype: ifu\ntitle: T{n}\n---\n\n# T{n}\n" + "text line\n" * 400
+    for n in range(4000):
+        (root / f"d{n}.md").write_text(body.format(n=n), encoding="utf-8")
+    run = subprocess.Popen(
+        [sys.executable, "-m", "techfile", "check", "--jobs", "2", "--no-cache", str(root)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def children() -> list[int]:
+        out = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(run.pid)], capture_output=True, text=True
+        ).stdout
+        return [int(p) for p in out.split()]
+
+    workers: list[int] = []
+    for _ in range(600):  # until the workers are up (the run lasts far longer than this)
+        workers = children()
+        if workers or run.poll() is not None:
+            break
+        time.sleep(0.05)
+    if not workers:
+        run.wait(timeout=120)
+        pytest.skip("the run ended before its workers could be seen")
+    run.send_signal(signal.SIGTERM)
+    run.wait(timeout=60)
+    for _ in range(200):
+        alive = [p for p in workers if Path(f"/proc/{p}").exists() and _not_zombie(p)]
+        if not alive:
+            break
+        time.sleep(0.05)
+    assert not alive, f"workers {alive} outlived the run"
+
+
+def _not_zombie(pid: int) -> bool:
+    try:
+        return " Z " not in Path(f"/proc/{pid}/stat").read_text().split(")", 1)[1][:4]
+    except OSError:
+        return False

@@ -174,7 +174,7 @@ def _parse_all(
         progress.done()
         return serial
     chunk = max(1, len(pending) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent) as pool:
         results: list[ParsedFile] = []
         paths = [p for p, _, _ in pending]
         datas = [d for _, d, _ in pending]
@@ -183,6 +183,19 @@ def _parse_all(
             progress.tick()
     progress.done()
     return results
+
+
+def _die_with_parent() -> None:
+    """A worker ends when the run that started it ends, however it ends (SIGTERM from CI, a
+    kill): Linux sends it SIGTERM then. Elsewhere a worker finishes its chunk and exits."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 class _Progress:
