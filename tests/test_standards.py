@@ -146,6 +146,9 @@ def test_st001_error_warning_and_grace(tree: Tree, techfile: Run) -> None:
         "grace.md": approved("2020-01-18", "standards: [EN ISO 14971:2012]", "C"),
         "late.md": approved("2020-01-19", "standards: [EN ISO 14971:2012]", "D"),
         "draft.md": doc("id: E\ntype: risk-management-plan\nstandards: [EN ISO 14971:2012]"),
+        "in-draft.md": doc(
+            "id: F\ntype: risk-management-plan\nstatus: draft\nstandards: [EN ISO 14971:2012]"
+        ),
     }
     result = check(tree, techfile, cases, "--select", "ST001")
     by_file = {line.split(":")[0]: line for line in result.lines}
@@ -155,7 +158,8 @@ def test_st001_error_warning_and_grace(tree: Tree, techfile: Run) -> None:
         assert "[warning]" in by_file[name] and "gap assessment" in by_file[name], name
     assert "after A was approved" in by_file["after.md"]
     assert "within `grace-days`" in by_file["grace.md"]
-    assert "not approved yet" in by_file["draft.md"]
+    assert "records no status or approval" in by_file["draft.md"]  # no `status:` given
+    assert "F is not approved yet" in by_file["in-draft.md"]  # `status: draft`
     strict = check(
         tree, techfile, cases, "--select", "ST001", config="[rules.ST001]\ngrace-days = 0\n"
     )
@@ -186,7 +190,7 @@ def test_st001_register_gives_the_approval_date(tree: Tree, techfile: Run) -> No
     )
     assert severities(result) == ["error"] and "approved on 2021-05-01" in result.out
     plain = check(tree, techfile, files, "--select", "ST001")
-    assert severities(plain) == ["warning"] and "not approved yet" in plain.out
+    assert severities(plain) == ["warning"] and "records no status or approval" in plain.out
 
 
 def test_st001_groups_rows_and_reads_mappings(tree: Tree, techfile: Run) -> None:

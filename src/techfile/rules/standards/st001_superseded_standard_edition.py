@@ -15,7 +15,7 @@ from techfile.data.severity import Severity
 from techfile.model.document import Document
 from techfile.model.evidence_classes import kind_name
 from techfile.model.finding import Finding
-from techfile.model.register import approval_date, is_approved, is_withdrawn
+from techfile.model.register import UNSTATED, approval_date, is_approved, is_withdrawn, release
 from techfile.model.standards import Citation, Cited, Edition, standards_table
 from techfile.rules.base import Context, rule
 from techfile.rules.standards.common import document_citations, more, readings, span, written
@@ -107,7 +107,7 @@ def _message(
         f"a notified body judges the state of the art ({clause}) against current editions"
     )
     if approved is None:
-        state = "is not approved yet" if not is_approved(ctx, document) else "has no dated approval"
+        state = _approval_state(ctx, document)
         return Severity.WARNING, (
             f"{cites}, which was replaced by {successor} on {replaced}{_chain(current)}, and "
             f"{document.label()} {state}; a gap assessment is needed: {state_of_art} and will "
@@ -170,3 +170,13 @@ def _history_hint(group: _Group) -> str:
         "; if the text names the old edition only as history, cite the current one beside it "
         "or suppress this finding with the reason"
     )
+
+
+def _approval_state(ctx: Context, document: Document) -> str:
+    """How the document stands, in the one status policy's words (README, "Documents without a
+    status"): a document that records no status or approval is not called unapproved."""
+    if is_approved(ctx, document):
+        return "has no dated approval"
+    if release(ctx, document).state == UNSTATED:
+        return "records no status or approval techfile can read"
+    return "is not approved yet"
