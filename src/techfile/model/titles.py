@@ -35,6 +35,10 @@ _INSTRUCTION = re.compile(
     r"|tbd|tbc|todo|fixme|xxx|n/?a|none|-+|\.{3}|…)$",
     re.IGNORECASE | re.DOTALL,
 )
+_LEFT_OVER = re.compile(
+    r"^(?:\(.*\)|<.*>|\{\{.*\}\}|(?:link|insert)\s.*|tbd|tbc|todo|fixme|xxx)$",
+    re.IGNORECASE | re.DOTALL,
+)
 MIN_PARTIAL_WORDS = 2  # a partial match (tiers 2 and 3) needs at least this many cited words
 
 
@@ -46,6 +50,12 @@ def words(text: str) -> tuple[str, ...]:
 def is_template_text(text: str) -> bool:
     """A template's instruction or a placeholder written where a citation belongs."""
     return _INSTRUCTION.match(text.strip()) is not None or "{{" in text
+
+
+def is_left_over_instruction(text: str) -> bool:
+    """A template's instruction still standing where a citation belongs (`Link Software Test
+    ID`, `(Record of User Training)`, `{{ link }}`, TBD); an answer such as `n/a` or `-` is not."""
+    return _LEFT_OVER.match(text.strip()) is not None or "{{" in text
 
 
 def _forms(title: str) -> set[tuple[str, ...]]:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from techfile.model.document import Document
 from techfile.model.finding import Finding, Location
 from techfile.model.register import UNRELEASED, UNSTATED, Release, release
+from techfile.model.titles import is_left_over_instruction
 from techfile.rules.base import Context, rule
 
 SHOWN = 5  # documents named in the one finding about documents without a status
@@ -79,6 +80,7 @@ def _unstated_finding(ctx: Context, documents: list[Document], clauses: str) -> 
 def unresolved_placeholder(ctx: Context) -> Iterator[Finding]:
     for document in ctx.documents:
         seen: dict[str, int] = {}
+        yield from _instructions_in_references(ctx, document)
         for line, text in document.placeholders:
             seen[text] = seen.get(text, 0) + 1
             yield ctx.finding(
@@ -88,3 +90,28 @@ def unresolved_placeholder(ctx: Context) -> Iterator[Finding]:
                 Location(document.path, line, 0, document.id),
                 key=(document.id or document.path, text, str(seen[text])),
             )
+
+
+def _instructions_in_references(ctx: Context, document: Document) -> Iterator[Finding]:
+    """A template's instruction left where a citation belongs (ID002 does not take it for a
+    citation): `Link Software Test ID` in an evidence column, say. One finding per instruction
+    and document, with every place."""
+    places: dict[str, list[Location]] = {}
+    for ref in ctx.index.references(document):
+        value = " ".join(ref.value.split())
+        if is_left_over_instruction(value):
+            item = ref.item.id if ref.item else None
+            places.setdefault(value, []).append(
+                Location(document.path, ref.line, 0, document.id, item)
+            )
+    for value, found in sorted(places.items()):
+        count = f" in {len(found)} places" if len(found) > 1 else ""
+        yield ctx.finding(
+            "SUB002",
+            f"{document.label()} still holds the template's instruction `{value}`{count} where "
+            "a citation belongs; a submitted document must name its evidence, so cite the "
+            "document or item, or remove the instruction",
+            found[0],
+            key=(document.id or document.path, "instruction", value),
+            related=tuple(found[1:]),
+        )
