@@ -14,11 +14,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from techfile.data.clauses import MDR_FAMILY, Clause, ClauseRef, ClauseRegistry
 from techfile.data.schemas import Schema, flattened, item_schema, property_schema
+from techfile.model.checklist import PLACEHOLDERS, ChecklistRow, Kind, read_checklist
 from techfile.model.document import Document, Item
 from techfile.model.finding import Location
 from techfile.model.index import Index, may_hold, values_that_may_hold
@@ -26,10 +27,6 @@ from techfile.model.index import Index, may_hold, values_that_may_hold
 ROW_TYPES = ("gspr-checklist", "conformity-matrix")
 ROW_CLAUSE_FIELD = {"gspr-checklist": "gspr", "conformity-matrix": "clause"}
 CLAUSE = "x-techfile-clause"  # the schema marker of a field that holds a clause reference
-PLACEHOLDERS = frozenset(
-    {"", "-", "\u2013", "\u2014", "n/a", "na", "none", "tbd", "tbc", "todo", "?", "..."}
-)
-_CONTINUATION = re.compile(r"^\(?\s*(?P<letter>[a-z]{1,2})\s*\)\.?$", re.IGNORECASE)
 # `MDR Annex II 4`, `Annex IX`, `Article 10(9)`: MDR text that is not an Annex I GSPR
 _OTHER_MDR_PART = re.compile(
     r"\bannex\s+(?!i\b)[ivxlc]+\b|\bart(?:icle|\.)\s*\d|\bappendix\b", re.IGNORECASE
@@ -161,7 +158,9 @@ def rows(index: Index, registry: ClauseRegistry) -> Iterator[Row]:
 
 
 def document_rows(document: Document, registry: ClauseRegistry) -> list[Row]:
-    """The rows of one GSPR checklist or conformity matrix, in order."""
+    """The GSPR or clause rows of one checklist or conformity matrix, in order, as
+    model/checklist.py lays them out (a lettered row completed from the numbered row above it,
+    the indents below a row counted, the tables of other parts left out)."""
     field = ROW_CLAUSE_FIELD.get(document.type or "")
     if field is None:
         return []
@@ -169,64 +168,39 @@ def document_rows(document: Document, registry: ClauseRegistry) -> list[Row]:
         family: str | None = MDR_FAMILY
     else:
         family = registry.family_of(_standard_text(document.meta.get("standard")))
+    layout = read_checklist(document.items.get("rows", []), field, document.headings)
+    refs: dict[int, ClauseRef] = {}
     found: list[Row] = []
-    above: ClauseRef | None = None  # the last numbered row, for `(a)` rows under it
-    last: Row | None = None  # the last row read, for unnumbered indent rows under it
-    table = 0
-    for item in document.items.get("rows", []):
-        if item.table != table:
-            if _heading_between(document, table, item.table):
-                above = last = None  # a new section: its `(a)` rows continue nothing above
-            table = item.table
-        text = clause_text(item.get(field))
-        if text is None or is_blank(text):
-            if last is not None and _answers(item, field):
-                last = replace(last, indents=last.indents + 1)
-                found[-1] = last
+    for position, place in enumerate(layout.rows):
+        ref = _row_ref(registry, place, refs, family)
+        if ref is None:
             continue
-        continuation = _CONTINUATION.match(text.strip())
-        if continuation and above is not None:
-            base = above.clause.split("(", 1)[0]
-            letter = continuation.group("letter").lower()
-            ref = ClauseRef(
-                f"{above.raw.strip()} ({letter})",
-                above.family,
-                above.number,
-                above.edition,
-                f"{base}({letter})",
-            )
-            last = Row(document, item, field, ref, registry.lookup(ref), True)
-            found.append(last)
-            continue
-        last = None
-        if continuation:
-            continue  # a lettered row with no numbered row above it
-        parsed = parse_clause(registry, text, family)
-        if parsed is None:
-            continue
-        above = parsed
-        last = Row(document, item, field, parsed, registry.lookup(parsed), False)
-        found.append(last)
+        refs[position] = ref
+        indents = sum(
+            1
+            for other in layout.rows
+            if other.parent == position and other.kind is Kind.CONTINUATION and other.answers
+        )
+        lettered = place.kind is Kind.LETTERED
+        found.append(Row(document, place.item, field, ref, registry.lookup(ref), lettered, indents))
     return found
 
 
-def is_lettered(text: str) -> bool:
-    """A checklist row numbered only by a letter, `(a)` or `b)`."""
-    return _CONTINUATION.match(text.strip()) is not None
-
-
-def _heading_between(document: Document, first: int, second: int) -> bool:
-    """A heading between two tables of a checklist (OpenRegulatory's MDR checklist follows
-    Annex I with Annex II sections whose own rows are lettered (a), (b), ...)."""
-    return bool(first) and any(first < line < second for _level, _text, line in document.headings)
-
-
-def _answers(item: Item, field: str) -> bool:
-    """An unnumbered row that says something beyond the requirement's text."""
-    return any(
-        not is_blank(value) and key not in (field, "requirement", "title")
-        for key, value in item.fields.items()
-    )
+def _row_ref(
+    registry: ClauseRegistry, place: ChecklistRow, refs: dict[int, ClauseRef], family: str | None
+) -> ClauseRef | None:
+    """The clause of a numbered or lettered GSPR row (`(d)` under 14.2 is 14.2(d))."""
+    if not place.is_requirement or place.name is None:
+        return None
+    if place.kind is Kind.NUMBERED:
+        return parse_clause(registry, place.name, family)
+    above = refs.get(place.parent) if place.parent is not None else None
+    if above is None:
+        return None
+    letter = place.name.rsplit("(", 1)[-1].rstrip(")")
+    base = above.clause.split("(", 1)[0]
+    raw = f"{above.raw.strip()} ({letter})"
+    return ClauseRef(raw, above.family, above.number, above.edition, f"{base}({letter})")
 
 
 def _standard_text(value: Any) -> str:

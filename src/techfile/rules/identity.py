@@ -9,8 +9,9 @@ from typing import Any
 
 from techfile.data.schemas import flattened, item_lists
 from techfile.data.severity import Severity
+from techfile.model.checklist import is_lettered
 from techfile.model.document import Document, Item
-from techfile.model.evidence import ROW_TYPES, document_rows, is_lettered
+from techfile.model.evidence import ROW_TYPES, document_rows
 from techfile.model.finding import Finding, Location
 from techfile.model.index import Reference, Resolution
 from techfile.model.titles import is_template_text
