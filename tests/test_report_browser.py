@@ -35,7 +35,8 @@ FLAGS = (
     "--disable-sync",
 )
 WIDTH, HEIGHT = 1366, 900
-# fills of the report's CSS and SVG (html.py): a red coverage cell, and the heat map's regions
+# fills of the report's CSS and SVG (report.css, html_heatmap.py): the red background of the
+# threat that reaches no risk row and of the wrong citation, and the heat map's regions
 RED_CELL = (0xFB, 0xDC, 0xDB)
 ACCEPTABLE, REDUCE_AFAP, UNACCEPTABLE = (0xA9, 0xDB, 0xB5), (0xFF, 0xD9, 0x7A), (0xF1, 0x9B, 0x9B)
 
@@ -149,7 +150,7 @@ def test_screenshot_of_the_first_screen_is_not_blank(tmp_path: Path, report_url:
     assert dark > 500, "no dark text in the header"
 
 
-def test_full_page_shows_the_red_cell_and_the_heat_map(tmp_path: Path, report_url: str) -> None:
+def test_full_page_shows_the_red_marks_and_the_heat_map(tmp_path: Path, report_url: str) -> None:
     png = tmp_path / "full.png"
     chromium(
         tmp_path,
@@ -160,7 +161,7 @@ def test_full_page_shows_the_red_cell_and_the_heat_map(tmp_path: Path, report_ur
     )
     _, height, bpp, rows = decode_png(png.read_bytes())
     colours = pixels(rows, bpp, 0, height)
-    assert colours[RED_CELL] > 200, "no red coverage cell"
+    assert colours[RED_CELL] > 200, "no red mark (T-06, the wrong citation at 7.2)"
     for fill in (ACCEPTABLE, REDUCE_AFAP, UNACCEPTABLE):
         assert colours[fill] > 2000, f"heat map region {fill} not drawn"
 
@@ -179,7 +180,9 @@ def test_page_loads_without_console_errors_and_has_its_parts(
     page = parse(done.stdout)
     matrix = page.find_all("table", class_="matrix")
     assert len(matrix) == 2
-    assert matrix[0].find("tr", data_clause="7.2").attrs["data-state"] == "red"
+    row = matrix[0].find("tr", data_clause="7.2")
+    assert row.attrs["data-state"] == "green" and row.attrs["data-wrong"] == "ISMS-SOA-001"
+    assert page.find("section", id="signoff").find("table", class_="signoff")
     cells = page.find("section", id="heatmap").find_all("g", class_="cell")
     assert len(cells) == 50
     assert page.find("tr", data_threat="TM-001:T-06").attrs["data-state"] == "missing"

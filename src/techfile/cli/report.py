@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,9 @@ from techfile.cli.options import (
     split_codes,
     write_output,
 )
+
+if TYPE_CHECKING:
+    from techfile.report.data import ReportData
 
 REPORT_FORMATS = ("html", "markdown")
 
@@ -46,6 +50,7 @@ def report(
     """Write the readiness report: evidence coverage, security-safety trace, risk heat map,
     findings and deviations (PATH: the technical file, default: the current directory)."""
     from techfile.engine.pipeline import RunOptions
+    from techfile.intake.commit import SourceCommit, source_commit
     from techfile.report import html, markdown
     from techfile.report.gather import gather
 
@@ -58,18 +63,35 @@ def report(
         profile=profile,
         allow_shallow=allow_shallow,
     )
-    data = gather(config, options)
+    # the bundled example is package data: the commit of a checkout it sits in is not its own
+    bundled = SourceCommit(absent="the bundled example, not read from git")
+    data = gather(
+        config, options, read_commit=(lambda _root, _files: bundled) if example else source_commit
+    )
     rendered = (html.render if report_format == "html" else markdown.render)(data)
     if output:
         write_output(output, rendered, "")
     else:
         click.echo(rendered, nl=False)
-    states = data.coverage_counts()
-    findings = sum(data.severity_counts.values())
     where = f"wrote {output} ({len(rendered.encode('utf-8'))} bytes)" if output else "report"
-    say(
-        f"techfile: {where}: coverage {states['green']} covered, {states['amber']} partial, "
-        f"{states['red']} gap; {len(data.missing_threats)} threat(s) with a safety impact "
-        f"outside the risk file; {findings} finding(s); as of {data.header.as_of}"
-    )
+    say(f"techfile: {where}: {summary(data)}")
     return EXIT_CLEAN
+
+
+def summary(data: ReportData) -> str:
+    """The report's summary in one line, for the terminal."""
+    states = data.coverage_counts()
+    wrong = len(data.wrong_citations)
+    findings = sum(data.severity_counts.values())
+    trace = (
+        f"{len(data.missing_threats)} threat(s) with a safety impact outside the risk file"
+        if data.trace_applicable
+        else "threat trace not applicable (no threat model)"
+    )
+    return (
+        f"coverage {states['green']} covered"
+        + (f" ({wrong} citing wrong evidence beside)" if wrong else "")
+        + f", {states['amber']} partial, {states['red']} gap; {trace}; {findings} finding(s)"
+        + (f" and {data.baselined} baselined" if data.baselined else "")
+        + f"; as of {data.header.as_of}"
+    )

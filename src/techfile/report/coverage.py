@@ -38,7 +38,9 @@ ROLE_ORDER = {
 }
 _CLAUSE_PART = re.compile(r"\d+|[a-z]+|[A-Z]+")
 
-Found = dict[str, tuple[Document | None, str, list[str]]]  # key -> (document, label, vias)
+Place = tuple[str, int]
+# key -> (document, label, vias, places of the citations)
+Found = dict[str, tuple[Document | None, str, list[str], list[Place]]]
 
 
 @functools.cache
@@ -136,12 +138,12 @@ def _evidence(
     if activity is not None:
         for document in view.documents:
             if counts_by_type(activity, document):
-                found.setdefault(document.path, (document, document.label(), []))[2].append(
+                found.setdefault(document.path, (document, document.label(), [], []))[2].append(
                     "its type"
                 )
     evidence = [
-        _judged(view, clause, document, label, tuple(dict.fromkeys(vias)))
-        for document, label, vias in found.values()
+        _judged(view, clause, document, label, tuple(dict.fromkeys(vias)), places)
+        for document, label, vias, places in found.values()
     ]
     return tuple(sorted(evidence, key=lambda e: (ROLE_ORDER[e.role], e.label)))
 
@@ -159,22 +161,30 @@ def _cited_for(clause: Clause, clauses: dict[str, Clause], all_citations: list[C
             if citation.row is not None
             else "its evidence_for"
         )
-        if citation.evidence is None:
-            key = f"?{citation.evidence_text}"
-            found.setdefault(key, (None, citation.evidence_text.strip(), []))[2].append(where)
-            continue
+        place = (citation.location.path, citation.location.line)
         document = citation.evidence
-        key = document.path
-        found.setdefault(key, (document, document.label(), []))[2].append(where)
+        if document is None:
+            key, label = f"?{citation.evidence_text}", citation.evidence_text.strip()
+        else:
+            key, label = document.path, document.label()
+        entry = found.setdefault(key, (document, label, [], []))
+        entry[2].append(where)
+        if place not in entry[3]:
+            entry[3].append(place)
     return found
 
 
 def _judged(
-    view: RunView, clause: Clause, document: Document | None, label: str, via: tuple[str, ...]
+    view: RunView,
+    clause: Clause,
+    document: Document | None,
+    label: str,
+    via: tuple[str, ...],
+    places: list[Place],
 ) -> Evidence:
     """What the document counts for at the clause."""
     if document is None:
-        return Evidence(label, "", "", "", "", "unknown", "unresolved", via)
+        return Evidence(label, "", "", "", "", "unknown", "unresolved", via, tuple(places))
     from_register = view.config.get("approval-source") == "register"
     status = document_status(view.index, document, from_register) or "no status"
     kind = document_class(view, document) or "unknown"
@@ -185,22 +195,38 @@ def _judged(
     else:
         role = "not-accepted"
     return Evidence(
-        label, document.title, document.path, kind_name(document), status, kind, role, via
+        label,
+        document.title,
+        document.path,
+        kind_name(document),
+        status,
+        kind,
+        role,
+        via,
+        tuple(places),
     )
 
 
 def _verdict(clause: Clause, evidence: tuple[Evidence, ...], note: str | None) -> tuple[str, str]:
+    """The cell's state and its words. Evidence of the wrong class cited beside approved
+    evidence the clause accepts does not make the clause a gap: it is covered, and the wrong
+    citation is named (and reported by its rule); without accepted evidence it is a gap."""
     needs = needs_words(clause)
     roles = {e.role for e in evidence}
     wrong = [e.label for e in evidence if e.role == "wrong-class"]
+    beside = (
+        f"; {', '.join(wrong)} is also cited, organisational evidence where {needs} is needed"
+        if wrong
+        else ""
+    )
+    if "satisfies" in roles:
+        return "green", f"approved {needs}{beside}"
+    if "pending" in roles:
+        return "amber", f"{needs} not yet approved{beside}"
     if wrong:
         return "red", (
             f"organisational evidence ({', '.join(wrong)}) is cited where {needs} is needed"
         )
-    if "satisfies" in roles:
-        return "green", f"approved {needs}"
-    if "pending" in roles:
-        return "amber", f"{needs} not yet approved"
     if "supporting" in roles:
         return "amber", f"organisational evidence as support only; {needs} is needed"
     if note is not None:

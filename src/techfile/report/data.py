@@ -33,6 +33,22 @@ class Header:
     classified: int
     root_name: str
     profile: str
+    commit: str = ""  # the git commit the report was made from ("" when there is none)
+    commit_date: str = ""
+    commit_absent: str = ""  # why no commit is named
+    differing: tuple[str, ...] = ()  # input files not as in the commit
+
+    def commit_words(self) -> str:
+        """The commit as a reader finds it again, and whether the inputs are as committed:
+        `<id> (<date>)`, or `none (<why>)`."""
+        if not self.commit:
+            return f"none ({self.commit_absent or 'not read'})"
+        said = f"{self.commit} ({self.commit_date})" if self.commit_date else self.commit
+        if self.commit_absent:
+            return f"{said}; work tree {self.commit_absent}"
+        if self.differing:
+            return f"{said}, with uncommitted changes to {len(self.differing)} of the files read"
+        return said
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,16 @@ class Evidence:
     evidence_class: str  # product | process | organisational | unknown
     role: str  # satisfies | pending | supporting | wrong-class | not-accepted | unresolved
     via: tuple[str, ...]  # how it is linked: "cited in CM-001 line 53", "evidence_for", ...
+    places: tuple[tuple[str, int], ...] = ()  # (path, line) of each citation
+    findings: tuple[FindingLink, ...] = ()  # the findings about these citations
+
+
+@dataclass(frozen=True)
+class FindingLink:
+    """A finding shown elsewhere in the report, by its rule code and its anchor."""
+
+    code: str
+    anchor: str
 
 
 @dataclass(frozen=True)
@@ -58,6 +84,13 @@ class CoverageRow:
     verdict: str  # the state in words
     evidence: tuple[Evidence, ...]
     note: str = ""  # a not-applicable justification
+
+    @property
+    def wrong_citations(self) -> tuple[Evidence, ...]:
+        """Evidence of the wrong class cited beside evidence that covers the clause."""
+        if self.state == "red":
+            return ()
+        return tuple(e for e in self.evidence if e.role == "wrong-class")
 
 
 @dataclass(frozen=True)
@@ -116,6 +149,9 @@ class FindingRow:
     path: str
     line: int
     message: str
+    why: str = ""
+    fix: str = ""
+    anchor: str = ""  # the element id the row carries, from the finding's fingerprint
 
 
 @dataclass(frozen=True)
@@ -147,6 +183,23 @@ class DocumentRow:
     status: str
     approved_by: str  # approvers of this version, or ""
     path: str
+    approvals: tuple[str, ...] = ()  # "name (date)" per approval of this version
+    next_review: str = ""  # as written
+    review_overdue: bool = False
+
+
+@dataclass(frozen=True)
+class BaselineSection:
+    """The findings the baseline accepted, with why and when it was written."""
+
+    reason: str
+    created: str
+    findings: tuple[FindingRow, ...]
+    gone: int  # accepted occurrences that no longer occur
+
+    def severity_counts(self) -> dict[str, int]:
+        counts = Counter(f.severity for f in self.findings)
+        return {s: counts.get(s, 0) for s in ("error", "warning", "info")}
 
 
 @dataclass(frozen=True)
@@ -163,6 +216,18 @@ class ReportData:
     baselined: int
     documents: tuple[DocumentRow, ...]
     notices: tuple[str, ...] = field(default_factory=tuple)
+    baseline: BaselineSection | None = None
+    threat_models: tuple[str, ...] = ()  # labels of the threat-model documents
+
+    @property
+    def trace_applicable(self) -> bool:
+        """False when there is no threat model and nothing else to trace."""
+        return bool(self.threat_models or self.trace or self.no_impact)
+
+    @property
+    def wrong_citations(self) -> tuple[CoverageRow, ...]:
+        """Rows that are not gaps but also cite evidence of the wrong class."""
+        return tuple(r for s in self.coverage for r in s.rows if r.wrong_citations)
 
     def coverage_counts(self) -> Counter[str]:
         return Counter(row.state for section in self.coverage for row in section.rows)

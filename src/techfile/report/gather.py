@@ -11,19 +11,24 @@ from __future__ import annotations
 import hashlib
 import posixpath
 from collections import Counter
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from techfile import __version__
+from techfile.engine.baseline import BaselineError, read_baseline
 from techfile.engine.pipeline import RunOptions
 from techfile.engine.run import evaluate
+from techfile.intake.commit import SourceCommit
 from techfile.intake.sources import Entry, WorkTree
 from techfile.model.config import Config
 from techfile.model.diagnostics import Diagnostic
 from techfile.model.result import RunResult
 from techfile.model.view import RunView
 from techfile.report.coverage import coverage
-from techfile.report.data import Header, ReportData, shown_text
-from techfile.report.listings import deviations, documents, findings
+from techfile.report.data import BaselineSection, Header, ReportData, shown_text
+from techfile.report.links import link_findings
+from techfile.report.listings import baselined, deviations, documents, findings
 from techfile.report.trace import heat_maps, security_trace
 
 
@@ -96,15 +101,24 @@ def load(config: Config, options: RunOptions) -> Loaded:
     return Loaded(result, view, files)
 
 
-def gather(config: Config, options: RunOptions) -> ReportData:
+CommitReader = Callable[[Path, Collection[str]], SourceCommit]
+
+
+def gather(
+    config: Config, options: RunOptions, *, read_commit: CommitReader | None = None
+) -> ReportData:
+    """The report of one run. `read_commit` names the git commit the files read came from
+    (`intake.commit.source_commit`); None leaves it unread (the bundled example)."""
     loaded = load(config, options)
     result, view = loaded.result, loaded.view
+    commit = read_commit(config.root, tuple(loaded.files)) if read_commit else None
     trace, no_impact = security_trace(view)
     heatmaps, without = heat_maps(view)
     counts = Counter(f.severity.label for f in result.findings)
+    baseline = _baseline(config, result)
     return ReportData(
-        header=_header(view, result, loaded.files),
-        coverage=coverage(view),
+        header=_header(view, result, loaded.files, commit),
+        coverage=link_findings(coverage(view), result),
         trace=trace,
         no_impact=no_impact,
         heatmaps=heatmaps,
@@ -112,10 +126,27 @@ def gather(config: Config, options: RunOptions) -> ReportData:
         findings=findings(result),
         severity_counts={s: counts.get(s, 0) for s in ("error", "warning", "info")},
         deviations=deviations(result),
-        baselined=sum(1 for s in result.suppressed if s.by.kind == "baseline"),
+        baselined=len(baseline.findings) if baseline else 0,
         documents=documents(view),
         notices=tuple(result.notices),
+        baseline=baseline,
+        threat_models=tuple(d.label() for d in view.index.of_type("threat-model")),
     )
+
+
+def _baseline(config: Config, result: RunResult) -> BaselineSection | None:
+    if not any(s.by.kind == "baseline" for s in result.suppressed) and not result.baseline_gone:
+        return None
+    try:
+        written = read_baseline(config.root)
+    except BaselineError:
+        written = None  # the run read it a moment ago; a file changed since is not this run's
+    reason = (
+        written.reason
+        if written
+        else next((s.reason for s in result.suppressions if s.kind == "baseline"), "")
+    )
+    return baselined(result, reason, written.created if written else "")
 
 
 def _device_fact(view: RunView, field_name: str, config_key: str) -> str:
@@ -126,7 +157,10 @@ def _device_fact(view: RunView, field_name: str, config_key: str) -> str:
     return shown_text(view.device.get(config_key))
 
 
-def _header(view: RunView, result: RunResult, files: dict[str, bytes]) -> Header:
+def _header(
+    view: RunView, result: RunResult, files: dict[str, bytes], commit: SourceCommit | None
+) -> Header:
+    commit = commit or SourceCommit(absent="not read")
     return Header(
         device_name=view.device_name() or "(device name not given)",
         device_class=_device_fact(view, "device_class", "class") or "not given",
@@ -141,4 +175,8 @@ def _header(view: RunView, result: RunResult, files: dict[str, bytes]) -> Header
         classified=result.classified,
         root_name=view.root.name,
         profile=view.profile,
+        commit=commit.sha,
+        commit_date=commit.date,
+        commit_absent=commit.absent,
+        differing=commit.differing,
     )

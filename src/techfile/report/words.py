@@ -48,5 +48,8 @@ HASH_RULE = (
 )
 
 
+SIGN_OFF_ROLES = ("Prepared by", "Reviewed by", "Approved by")
+
+
 def count(number: int, word: str) -> str:
     return f"{number} {word}{'' if number == 1 else 's'}"
