@@ -18,7 +18,7 @@ from techfile.intake.cache_trust import CacheDirectory
 from techfile.intake.recording import OUTSIDE, key_of, outside_key
 from techfile.intake.shapes import array, mapping, number, optional_text, text, text_mapping, texts
 from techfile.model.diagnostics import Diagnostic
-from techfile.model.finding import Finding, Location, SuppressedFinding, Suppression
+from techfile.model.finding import Edit, Finding, Location, SuppressedFinding, Suppression
 
 FORMAT = 2
 KEEP = 8  # entries kept: the work tree, HEAD for --pre-commit, a few selections
@@ -140,11 +140,14 @@ def encode_finding(finding: Finding) -> list[Any]:
         finding.clause,
         list(finding.key),
         [encode_location(r) for r in finding.related],
+        finding.why,
+        finding.fix,
+        [[e.path, e.line, e.column, e.old, e.new] for e in finding.edits],
     ]
 
 
 def decode_finding(data: object) -> Finding:
-    code, severity, message, location, clause, key, related = array(data, 7)
+    code, severity, message, location, clause, key, related, why, fix, edits = array(data, 10)
     return Finding(
         text(code),
         Severity.parse(text(severity)),
@@ -153,7 +156,15 @@ def decode_finding(data: object) -> Finding:
         optional_text(clause),
         texts(key),
         tuple(decode_location(r) for r in array(related)),
+        text(why),
+        text(fix),
+        tuple(decode_edit(e) for e in array(edits)),
     )
+
+
+def decode_edit(data: object) -> Edit:
+    path, line, column, old, new = array(data, 5)
+    return Edit(text(path), number(line), number(column), text(old), text(new))
 
 
 def encode_suppression(item: Suppression) -> list[Any]:

@@ -87,3 +87,24 @@ class Document:
     def label(self) -> str:
         """How a regulatory lead would name this document in a sentence."""
         return f"{self.id}" if self.id else self.path
+
+
+# what an item of each list is, as a finding names a reference that resolved to one
+_ITEM_KINDS = {
+    "tests": "a test",
+    "requirements": "a requirement",
+    "risks": "a risk",
+    "controls": "a risk control",
+    "threats": "a threat",
+    "mitigations": "a mitigation",
+    "entries": "a security risk assessment entry",
+    "items": "a SOUP item",
+    "findings": "a test finding",
+    "rows": "a checklist row",
+}
+
+
+def item_kind(item: Item) -> str:
+    """`a requirement of SEC-REQ-001`: what a reference resolved to."""
+    kind = _ITEM_KINDS.get(item.list_name, "an item")
+    return f"{kind} of {item.doc_id}" if item.doc_id else kind

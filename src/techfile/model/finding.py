@@ -48,6 +48,18 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class Edit:
+    """On `line` of `path`, the text `old` that starts at `column` (1-based) becomes `new`.
+    `--fix` applies it only where the file still holds `old` there."""
+
+    path: str
+    line: int
+    column: int
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     code: str
     severity: Severity
@@ -56,6 +68,9 @@ class Finding:
     clause: str | None = None
     key: tuple[str, ...] = ()
     related: tuple[Location, ...] = ()
+    why: str = ""  # the clause and why a notified body cares; not part of the identity
+    fix: str = ""  # what to do about it
+    edits: tuple[Edit, ...] = ()  # a fix that cannot change meaning, for `check --fix`
 
     @property
     def identity(self) -> str:

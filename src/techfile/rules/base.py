@@ -122,6 +122,10 @@ class Context(RunView):
         key: tuple[str, ...] = (),
         related: tuple[Location, ...] = (),
         severity: Severity | None = None,
+        why: str = "",
+        fix: str = "",
     ) -> Finding:
+        """`message` says what is wrong in one sentence; `why` names the clause and what a
+        notified body makes of it; `fix` says what to do."""
         default = self.pages[code].severity if code in self.pages else Severity.ERROR
-        return Finding(code, severity or default, message, location, clause, key, related)
+        return Finding(code, severity or default, message, location, clause, key, related, why, fix)
