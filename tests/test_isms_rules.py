@@ -23,6 +23,11 @@ from techfile.data.isms import (
 )
 from techfile.data.pages import load_pages
 from techfile.data.resources import bundled
+from techfile.engine.pipeline import RunOptions
+from techfile.engine.run import run
+from techfile.fixture_tree import materialise
+from techfile.intake.config import load_config
+from techfile.model.finding import Finding
 
 Tree = Callable[..., Path]
 Run = Callable[..., CliResult]
@@ -52,6 +57,12 @@ def doc(doc_id: str, doc_type: str, extra: str = "", body: str = "") -> str:
 
 def codes(result: CliResult, prefix: str = "IS") -> list[str]:
     return [line for line in result.lines if f" {prefix}" in line]
+
+
+def findings(root: Path, code: str) -> list[Finding]:
+    """The findings with their `why` and `fix`, which the text output does not show."""
+    config = load_config(root, root / ".techfile.toml")
+    return run(config, RunOptions((code,), use_cache=False)).findings
 
 
 # --- pages and clauses -----------------------------------------------------------------------
@@ -102,10 +113,9 @@ def test_the_rules_registry_still_does_not_know_27001() -> None:
     assert ref is not None and ref.family is None
 
 
-def test_messages_take_their_clauses_from_the_pages(tree: Tree, techfile: Run) -> None:
+def test_findings_take_their_clauses_from_the_pages(tree: Tree) -> None:
     root = tree({"isms/soa.md": soa("| A.5.1 | | | | |")})
-    out = techfile("check", "--select", "IS001", cwd=root).out
-    assert load_pages()["IS001"].clauses[0] in out
+    assert all(load_pages()["IS001"].clauses[0] in f.why for f in findings(root, "IS001"))
     for path in (ROOT / "src" / "techfile" / "rules" / "isms").glob("*.py"):
         assert "6.1.3" not in path.read_text(encoding="utf-8"), path.name
 
@@ -167,7 +177,9 @@ def test_a_2013_number_gets_its_2022_successor(
     found = codes(techfile("check", "--select", "IS004", cwd=root))
     assert len(found) == 1
     assert suggestion.lower() in found[0].lower() and suggestion.split()[-1] in found[0]
-    assert "ISO/IEC 27001:2013" in found[0] and "6.1.3 d)" in found[0]
+    assert "ISO/IEC 27001:2013" in found[0]
+    (finding,) = findings(root, "IS004")
+    assert "6.1.3 d)" in finding.why and suggestion.split()[-1].rstrip("?") in finding.fix
 
 
 def test_an_soa_of_another_or_no_edition_is_not_renumbered(tree: Tree, techfile: Run) -> None:
@@ -269,7 +281,9 @@ CERT = doc(
 def test_missing_scope_is_reported_when_the_soa_decides(tree: Tree, techfile: Run) -> None:
     root = tree({"isms/soa.md": soa("| A.5.1 | yes | yes | | |"), "isms/cert.md": CERT})
     found = codes(techfile("check", "--select", "IS003", cwd=root))
-    assert len(found) == 1 and "stated nowhere" in found[0] and "4.3" in found[0]
+    assert len(found) == 1 and "stated nowhere" in found[0]
+    (finding,) = findings(root, "IS003")
+    assert "4.3" in finding.why and "`scope:`" in finding.fix
 
 
 def test_a_scope_section_of_the_policy_states_it(tree: Tree, techfile: Run) -> None:
@@ -317,3 +331,35 @@ def test_the_openregulatory_controls_template_is_an_undecided_soa(
     assert found.count("IS001") == 1
     assert "93 of the 93 controls" in next(line for line in lines if " IS001 " in line)
     assert found.count("IS003") == 1 and found.count("IS004") == 0
+    # the fix names the column as the template heads it, not the key `applicable`
+    (undecided,) = findings(root, "IS001")
+    assert 'in its "Applicable?" column' in undecided.fix and "`applicable`" not in undecided.fix
+
+
+# --- what, why and how to fix ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "case", sorted(bundled("fixtures").glob("IS0*/fail")), ids=lambda p: p.parent.name
+)
+def test_every_finding_says_what_why_and_how_to_fix_apart(case: Path, tmp_path: Path) -> None:
+    code = case.parent.name.split("-", 1)[0]
+    found = findings(materialise(case, tmp_path / "case"), code)
+    assert found
+    for finding in found:
+        assert not finding.message.endswith(".") and "auditor" not in finding.message
+        assert "ISO/IEC 27001:2022" in finding.why and finding.why.endswith(".")
+        assert finding.fix.endswith("."), finding
+
+
+def test_a_table_soa_is_told_its_columns(tree: Tree) -> None:
+    root = tree({"isms/soa.md": soa("| A.5.1 | | | | |\n| A.5.2 | no | | | |")})
+    by_control = {f.key[0]: f for f in findings(root, "IS001") if f.key[0] != "missing"}
+    assert 'the "Applicable" column is empty' in by_control["A.5.1"].message
+    assert 'Enter yes or no in its "Applicable" column' in by_control["A.5.1"].fix
+    assert by_control["A.5.2"].fix == 'Give the reason in its "Justification" column.'
+    front = tree(
+        {"isms/soa.md": soa(front="soa_controls:\n  - {control: A.5.1, applicable: false}\n")}
+    )
+    (unjustified,) = [f for f in findings(front, "IS001") if f.key[0] == "A.5.1"]
+    assert unjustified.fix == "Give the reason in `justification`."

@@ -3,6 +3,7 @@ disclosure statement (regulatory/disclosure-statement.md, MDS2-001) and the tech
 
 from __future__ import annotations
 
+import datetime
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,11 @@ import pytest
 
 from techfile.cli import main
 from techfile.data.resources import bundled
-from techfile.fixture_tree import commit, git
+from techfile.engine.pipeline import RunOptions
+from techfile.engine.run import run
+from techfile.fixture_tree import commit, git, materialise
+from techfile.intake.config import load_config
+from techfile.model.finding import Finding
 
 DISCLOSURE = Path("regulatory") / "disclosure-statement.md"
 
@@ -35,6 +40,13 @@ def pk_findings(root: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> 
     return out.splitlines()
 
 
+def pk_parts(root: Path, as_of: str | None = None, code: str = "PK") -> list[Finding]:
+    """The findings with their `why` and `fix`, which the text output does not show."""
+    config = load_config(root, root / ".techfile.toml")
+    day = datetime.date.fromisoformat(as_of) if as_of else None
+    return run(config, RunOptions((code,), as_of=day, use_cache=False)).findings
+
+
 def codes(lines: list[str]) -> list[str]:
     return [line.split(": ", 1)[1].split(" ", 1)[0] for line in lines]
 
@@ -56,9 +68,12 @@ def test_pk001_no_where_the_file_shows_the_capability(
     )
     lines = pk_findings(root, capsys)
     assert codes(lines) == ["PK001"]
-    assert lines[0].startswith("regulatory/disclosure-statement.md:")
     assert "answers No to TXCF.a" in lines[0] and "SEC-REQ-001:SR-01" in lines[0]
-    assert "MDCG 2019-16 Rev.1 4.3" in lines[0] and "NIS2 Art. 21(2)(d)" in lines[0]
+    (finding,) = pk_parts(root)
+    assert finding.location.path == DISCLOSURE.as_posix()
+    assert "MDCG 2019-16 Rev.1 4.3" in finding.why and "NIS2 Art. 21(2)(d)" in finding.why
+    assert "Transmission confidentiality" in finding.why  # the question the hospital reads
+    assert finding.fix.startswith("Answer Yes and cite SEC-REQ-001:SR-01")
 
 
 def test_pk001_yes_where_the_only_test_failed(
@@ -73,7 +88,8 @@ def test_pk001_yes_where_the_only_test_failed(
     lines = pk_findings(root, capsys)
     assert codes(lines) == ["PK001"]
     assert "answers Yes to SGUD.a" in lines[0]
-    assert "its only tests failed (TR-001:TC-19)" in lines[0]
+    (finding,) = pk_parts(root)
+    assert "its only tests failed (TR-001:TC-19)" in finding.fix
 
 
 def test_pk001_a_fact_the_architecture_contradicts(
@@ -116,7 +132,9 @@ def test_pk002_sbom_changed_after_the_disclosure_was_approved(
     lines = pk_findings(root, capsys)
     assert codes(lines) == ["PK002"]
     assert "MDS2-001 was approved on 2026-06-02" in lines[0]
-    assert "SBOM-001 (SBOM) was changed by commit" in lines[0] and "2026-06-20" in lines[0]
+    assert "before SBOM-001 changed" in lines[0]
+    (finding,) = pk_parts(root)
+    assert "SBOM-001 (SBOM) was changed by commit" in finding.fix and "2026-06-20" in finding.fix
     # a commit after the as-of date has not happened yet for a check made as of an earlier day
     assert pk_findings(root, capsys, "--as-of", "2026-06-19") == []
 
@@ -133,7 +151,8 @@ def test_pk003_isms_certificate_as_evidence_for_a_capability(
     lines = pk_findings(root, capsys)
     assert codes(lines) == ["PK003"]
     assert "cites ISMS-CERT-001 (ISMS certificate)" in lines[0] and "TXCF.a" in lines[0]
-    assert "such as SEC-REQ-001:SR-01" in lines[0]
+    (finding,) = pk_parts(root)
+    assert "such as SEC-REQ-001:SR-01" in finding.fix
 
 
 def test_pk004_support_end_earlier_than_the_file(
@@ -166,7 +185,8 @@ def test_pk005_operator_measure_missing_from_the_disclosure(
     lines = pk_findings(root, capsys)
     assert codes(lines) == ["PK005"]
     assert "TM-001:M-12" in lines[0] and "relies on the operator" in lines[0]
-    assert "MDR Annex I 23.4(ab)" in lines[0]
+    (finding,) = pk_parts(root)
+    assert "MDR Annex I 23.4(ab)" in finding.why and "TM-001:M-12" in finding.fix
 
 
 def test_unknown_section_code_is_a_schema_finding(
@@ -178,3 +198,16 @@ def test_unknown_section_code_is_a_schema_finding(
     main(["check", str(root), "--select", "FM004", "--no-cache"])
     out = capsys.readouterr().out
     assert "FM004" in out and "TXIQ" in out
+
+
+@pytest.mark.parametrize(
+    "case", sorted(bundled("fixtures").glob("PK0*/fail")), ids=lambda p: p.parent.name
+)
+def test_every_finding_says_what_why_and_how_to_fix_apart(case: Path, tmp_path: Path) -> None:
+    code = case.parent.name.split("-", 1)[0]
+    found = pk_parts(materialise(case, tmp_path / "case"), code=code)
+    assert found
+    for finding in found:
+        assert not finding.message.endswith(".") and "hospital" not in finding.message
+        assert "MDCG 2019-16 Rev.1" in finding.why and finding.why.endswith(".")
+        assert finding.fix.endswith("."), finding

@@ -7,6 +7,7 @@ form the document uses (a table's column and cell, not a front-matter key).
 
 from __future__ import annotations
 
+import datetime
 import re
 import shutil
 from pathlib import Path
@@ -17,8 +18,11 @@ from techfile.cli import main
 from techfile.data.clauses import clause_registry
 from techfile.data.pages import load_pages
 from techfile.data.registry import column_aliases, normalise_header, value_aliases
+from techfile.data.resources import bundled
 from techfile.engine.load import load_files
-from techfile.engine.pipeline import check_type_names
+from techfile.engine.pipeline import RunOptions, check_type_names
+from techfile.engine.run import run
+from techfile.fixture_tree import materialise
 from techfile.intake.cache import ParseCache
 from techfile.intake.config import load_config, parse_settings
 from techfile.intake.external import attach_external
@@ -26,8 +30,9 @@ from techfile.intake.markdown import parse_body
 from techfile.intake.parse import ParsedFile
 from techfile.intake.sources import WorkTree
 from techfile.model.document import Document
+from techfile.model.finding import Finding
 from techfile.model.plan import RiskPlan, read_plan
-from techfile.rules.risk.common import COLUMN_HEADERS
+from techfile.rules.risk.columns import COLUMN_HEADERS
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "realworld"
@@ -82,6 +87,14 @@ def _check(
     out = capsys.readouterr().out.splitlines()
     assert exit_code in (0, 1), out
     return out
+
+
+def _findings(root: Path, codes: str, as_of: str | None = "2026-06-30") -> list[Finding]:
+    """The findings with their `why` and `fix`, which the text output does not show."""
+    config = load_config(root, root / ".techfile.toml")
+    day = datetime.date.fromisoformat(as_of) if as_of else None
+    options = RunOptions(tuple(codes.split(",")), as_of=day, use_cache=False)
+    return run(config, options).findings
 
 
 # ------------------------------------------------------------------------------ rdm
@@ -190,16 +203,18 @@ def test_opensamd_csv_controls_name_the_columns_to_fill(
 ) -> None:
     """The controls are rows of risk-control-measures.csv: the fix names the columns to add,
     not the front-matter keys `verification.implementation` and `verification.effectiveness`."""
-    out = _check(opensamd, monkeypatch, capsys, "RM005")
-    assert len(out) == 4
-    for line in out:
-        assert line.startswith("docs/3-techdoc/14971/risk-table-fmea/risk-control-measures.csv:")
+    found = _findings(opensamd, "RM005")
+    assert len(found) == 4
+    for finding in found:
+        assert finding.location.path == (
+            "docs/3-techdoc/14971/risk-table-fmea/risk-control-measures.csv"
+        )
         # the CSV has no such columns (ID, Description, Type, Probability/Severity Reduction)
         assert (
-            'a new "Verification of implementation" column and a new "Verification of '
-            'effectiveness" column' in line
+            'new "Verification of implementation" and "Verification of effectiveness" columns'
+            in finding.fix
         )
-        assert "`verification." not in line
+        assert "`verification." not in finding.fix and "verification" in finding.message
 
 
 # ------------------------------------------------------------------------------ jadczak
@@ -216,7 +231,8 @@ def test_jadczak_misspelt_level_gets_a_did_you_mean(
     assert out[0].startswith(f"{JADCZAK_PLAN}:105:1: RM009 [error]")
     assert "names `Occasional` as a probability level" in out[0]
     assert "did you mean `Occassional` (line 117)?" in out[0]
-    assert "Catastrophic \u00d7 Occassional" in out[0]  # what the typing mistake hides
+    (finding,) = _findings(root, "RM003,RM009")
+    assert "Catastrophic \u00d7 Occassional" in finding.why  # what the typing mistake hides
 
 
 # ------------------------------------------------------------------------------ GSTT
@@ -248,6 +264,54 @@ def test_every_column_a_fix_names_is_read_by_techfile(field: str) -> None:
     header = normalise_header(COLUMN_HEADERS[field])
     lists = [name for name, headers in column_aliases().items() if field in headers.get(header, ())]
     assert lists, f"{COLUMN_HEADERS[field]!r} is not a header techfile reads as {field}"
+
+
+RM_FAIL_CASES = sorted(bundled("fixtures").glob("RM0*/fail"))
+
+
+@pytest.mark.parametrize("case", RM_FAIL_CASES, ids=lambda p: p.parent.name)
+def test_every_risk_finding_says_what_why_and_how_to_fix_apart(case: Path, tmp_path: Path) -> None:
+    """The message says what is wrong in one sentence; the clause and the notified body's view
+    are in `why`, what to do in `fix`."""
+    code = case.parent.name.split("-", 1)[0]
+    found = _findings(materialise(case, tmp_path / "case"), code, as_of=None)
+    assert found
+    for finding in found:
+        assert not finding.message.endswith(".") and "notified body" not in finding.message
+        assert finding.why.endswith(".") and finding.fix.endswith("."), finding
+        assert re.search(r"ISO 14971|MDCG|MDR|IEC", finding.why), finding.why  # its clauses
+
+
+def test_rm004_fix_names_the_column_and_the_cell_the_table_uses(tmp_path: Path) -> None:
+    """A table with two "Acceptable?" columns (before and after risk control) written in words:
+    the fix names which of the two columns, and the word the table uses for the verdict."""
+    case = bundled("fixtures") / "RM004-acceptability-contradicts-matrix" / "fail"
+    root = materialise(case, tmp_path / "case")
+    table = root / "risk" / "risk-analysis.md"
+    text = table.read_text(encoding="utf-8")
+    text = text.replace("| Acceptable |", "| Acceptable? |").replace("| No |", "| Not acceptable |")
+    table.write_text(text.replace("| Yes |", "| Acceptable |"), encoding="utf-8")
+    by_row = {(f.location.item_id, f.key[-1]): f for f in _findings(root, "RM004", as_of=None)}
+    assert set(by_row) == {("R-10", "initial"), ("R-02", "residual"), ("R-04", "initial"),
+                           ("R-05", "residual")}  # fmt: skip
+    assert "says `Not acceptable` after risk control" in by_row["R-02", "residual"].message
+    assert 'write `Acceptable` in its second "Acceptable?" column' in by_row["R-02", "residual"].fix
+    assert 'write `Acceptable` in its first "Acceptable?" column' in by_row["R-04", "initial"].fix
+    r05 = by_row["R-05", "residual"].fix
+    assert 'write `Not acceptable` in its second "Acceptable?" column' in r05
+    assert "`residual_acceptable" not in r05
+    # the row in front-matter is named by its key
+    assert "set `acceptable: false`" in by_row["R-10", "initial"].fix
+    assert "ISO 14971:2019 6" in by_row["R-10", "initial"].why
+    assert "ISO 14971:2019 7.3" in by_row["R-02", "residual"].why
+
+
+def test_rm008_fix_names_the_columns_as_the_table_heads_them(tmp_path: Path) -> None:
+    case = bundled("fixtures") / "RM008-risk-chain-incomplete" / "fail"
+    found = _findings(materialise(case, tmp_path / "case"), "RM008", as_of=None)
+    r04 = next(f for f in found if f.location.item_id == "R-04")
+    assert r04.message.endswith("has no hazardous situation, harm or severity")
+    assert r04.fix == 'Fill in its "Hazardous situation", "Harm" and "S" columns.'
 
 
 def test_rm011_page_and_clause_agree_on_81001_5_1_7_4() -> None:
@@ -323,3 +387,35 @@ def test_a_matrix_in_other_words_than_its_scale_is_one_finding(
     assert len(out) == 1, out
     assert "gives no verdict for S1 \u00d7 P1" in out[0]
     assert "names `Rarely`, `Often`, which the plan's scales do not define" in out[0]
+
+
+# ------------------------------------------------------ references typed by what they name
+
+
+def test_rm005_a_verification_naming_a_risk_or_a_requirement_is_no_verification(
+    tmp_path: Path,
+) -> None:
+    """RM005's page: a verification is "a test or a document"; a risk row or a requirement
+    named there verifies nothing, and the finding says what the reference resolved to."""
+    (tmp_path / ".techfile.toml").write_text("", encoding="utf-8")
+    (tmp_path / "ra.md").write_text(
+        "---\nid: RA-001\ntype: risk-analysis\ntitle: Risks\n---\n\n# Risks\n\n"
+        "<!-- techfile: items=risks -->\n| ID | Hazard | Harm | S | P |\n|---|---|---|---|---|\n"
+        "| R-1 | Stale data | Wrong dose | S2 | P2 |\n\n"
+        "<!-- techfile: items=controls -->\n"
+        "| ID | Description | Type | Verification of implementation | "
+        "Verification of effectiveness |\n|---|---|---|---|---|\n"
+        "| RC-1 | Reject stale data | inherent-safety | R-1 | TR-001:TC-1 |\n"
+        "| RC-2 | Warn on stale data | information-for-safety | TR-001:TC-1 | TR-001 |\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "tr.md").write_text(
+        "---\nid: TR-001\ntype: test-report\ntitle: Tests\ntests:\n"
+        "  - {id: TC-1, title: Stale data rejected, result: pass}\n---\n\n# Tests\n",
+        encoding="utf-8",
+    )
+    (found,) = _findings(tmp_path, "RM005")
+    assert found.location.item_id == "RC-1"
+    assert "no verification of implementation (R-1 is a risk of RA-001: not a test" in (
+        found.message
+    )

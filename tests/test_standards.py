@@ -14,6 +14,11 @@ import yaml
 from conftest import CliResult
 from techfile.data.resources import bundled
 from techfile.data.schemas import validator
+from techfile.engine.pipeline import RunOptions
+from techfile.engine.run import run
+from techfile.fixture_tree import materialise
+from techfile.intake.config import load_config
+from techfile.model.finding import Finding
 from techfile.model.standards import standards_table
 
 Tree = Callable[..., Path]
@@ -37,6 +42,12 @@ def approved(day: str, extra: str = "", doc_id: str = "RMP-1") -> str:
 def check(tree: Tree, techfile: Run, files: dict[str, str], *args: str, config: str = "") -> Any:
     root = tree({".techfile.toml": TOML + config, **files})
     return techfile("check", "--no-cache", *args, cwd=root)
+
+
+def findings(root: Path, code: str) -> list[Finding]:
+    """The findings with their `why` and `fix`, which the text output does not show."""
+    config = load_config(root, root / ".techfile.toml")
+    return run(config, RunOptions((code,), use_cache=False)).findings
 
 
 def codes(result: CliResult) -> list[str]:
@@ -154,12 +165,15 @@ def test_st001_error_warning_and_grace(tree: Tree, techfile: Run) -> None:
     by_file = {line.split(":")[0]: line for line in result.lines}
     assert sorted(by_file) == sorted(cases)
     assert "[error]" in by_file["late.md"] and "1 month" not in by_file["late.md"]
+    root = tree({".techfile.toml": TOML, **cases})
+    why = {f.location.path: f.why for f in findings(root, "ST001")}
     for name in ("after.md", "same-day.md", "grace.md", "draft.md"):
-        assert "[warning]" in by_file[name] and "gap assessment" in by_file[name], name
-    assert "after A was approved" in by_file["after.md"]
+        assert "[warning]" in by_file[name] and "gap assessment" in why[name], name
+    assert "gap assessment" not in why["late.md"] and "withdrawn one" in why["late.md"]
+    assert "after its approval on 2019-12-17" in by_file["after.md"]
     assert "within `grace-days`" in by_file["grace.md"]
     assert "records no status or approval" in by_file["draft.md"]  # no `status:` given
-    assert "F is not approved yet" in by_file["in-draft.md"]  # `status: draft`
+    assert "it is not approved yet" in by_file["in-draft.md"]  # `status: draft`
     strict = check(
         tree, techfile, cases, "--select", "ST001", config="[rules.ST001]\ngrace-days = 0\n"
     )
@@ -188,7 +202,7 @@ def test_st001_register_gives_the_approval_date(tree: Tree, techfile: Run) -> No
     result = check(
         tree, techfile, files, "--select", "ST001", config='approval-source = "register"\n'
     )
-    assert severities(result) == ["error"] and "approved on 2021-05-01" in result.out
+    assert severities(result) == ["error"] and "approval on 2021-05-01" in result.out
     plain = check(tree, techfile, files, "--select", "ST001")
     assert severities(plain) == ["warning"] and "records no status or approval" in plain.out
 
@@ -248,10 +262,11 @@ def test_st002_typos_in_the_edition(tree: Tree, techfile: Run) -> None:
     assert "IEC 62304 with the edition year 2106, which has not come yet" in result.out
 
 
-def test_st002_names_the_current_edition_in_the_same_style(tree: Tree, techfile: Run) -> None:
+def test_st002_names_the_current_edition_in_the_same_style(tree: Tree) -> None:
     files = {"a.md": doc("id: A\ntype: risk-management-plan\nstandards: [EN ISO 14971]")}
-    result = check(tree, techfile, files, "--select", "ST002")
-    assert "lists EN ISO 14971:2019+A11:2021 and EN ISO 14971:2019 as current" in result.out
+    (finding,) = findings(tree({".techfile.toml": TOML, **files}), "ST002")
+    assert finding.message == "A (risk management plan) cites EN ISO 14971 without an edition"
+    assert "lists EN ISO 14971:2019+A11:2021 and EN ISO 14971:2019 as current" in finding.fix
 
 
 # --- ST003 -----------------------------------------------------------------------------------
@@ -280,6 +295,24 @@ def test_st003_valid_on_its_expiry_day(tree: Tree, techfile: Run) -> None:
     assert check(tree, techfile, files, "--select", "ST003").out == ""
     late = check(tree, techfile, files, "--select", "ST003", "--as-of", "2026-01-16")
     assert codes(late) == ["ST003"] and late.lines[0].startswith("c.md:4:")
+
+
+# --- what, why and how to fix ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "case", sorted(bundled("fixtures").glob("ST0*/fail")), ids=lambda p: p.parent.name
+)
+def test_every_finding_says_what_why_and_how_to_fix_apart(case: Path, tmp_path: Path) -> None:
+    code = case.parent.name.split("-", 1)[0]
+    found = findings(materialise(case, tmp_path / "case"), code)
+    assert found
+    for finding in found:
+        assert not finding.message.endswith(".") and "notified body" not in finding.message
+        assert "notified body" in finding.why and finding.why.endswith(".")
+        assert finding.fix.endswith("."), finding
+        if code != "ST003":  # ST003 enforces no clause: its page names none
+            assert "MDR Annex I 1" in finding.why
 
 
 # --- the bundled example ---------------------------------------------------------------------

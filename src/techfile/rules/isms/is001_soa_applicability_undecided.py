@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from techfile.data.isms import annex_a_controls, is_2013_numbering, successors_2022
-from techfile.model.document import Document
+from techfile.model.document import Document, Item
 from techfile.model.finding import Finding, Location
 from techfile.rules.base import Context, rule
 from techfile.rules.isms.common import (
@@ -21,6 +21,7 @@ from techfile.rules.isms.common import (
     statements,
     text_of,
 )
+from techfile.rules.risk.columns import column_name, field_words, in_table
 
 CODE = "IS001"
 
@@ -40,14 +41,26 @@ def soa_applicability_undecided(ctx: Context) -> Iterator[Finding]:
             yield from _missing(ctx, document, controls)
 
 
+# problem -> (what the entries lack, why, fix); the fields are named as the SoA writes them
 _SHARED_GAP = {
-    "undecided": "have no applicability decision; {enforced} asks the SoA to say for every "
-    "Annex A control whether it is included or excluded. Enter yes or no, with the justification",
-    "unjustified": "are excluded without a justification; {enforced} asks for the reason of "
-    "every exclusion. Give it in `justification`",
-    "implementation-unstated": "are applicable, but the SoA does not say whether they are "
-    "implemented; {enforced} asks for that beside the decision. Enter yes, no, partially or "
-    "planned in `implemented`",
+    "undecided": (
+        "have no applicability decision",
+        "{enforced} asks the SoA to say for every Annex A control whether it is included or "
+        "excluded, and a certification auditor starts from that decision.",
+        "Enter yes or no in {applicable}, with the justification in {justification}.",
+    ),
+    "unjustified": (
+        "are excluded without a justification",
+        "{enforced} asks for the justification of every excluded control, and an auditor will "
+        "ask why the risk assessment needs no such control.",
+        "Give the reason in {justification}.",
+    ),
+    "implementation-unstated": (
+        "are applicable, but the SoA does not say whether they are implemented",
+        "{enforced} asks the SoA to say, beside each decision, whether the control is "
+        "implemented; an auditor cannot tell a control in operation from one still planned.",
+        "Enter yes, no, or how far it is (partially, planned) in {implemented}.",
+    ),
 }
 
 
@@ -62,16 +75,18 @@ def _grouped(
             yield from findings
             continue
         labels = [str(f.key[0]) for f in findings]
-        gap = _SHARED_GAP[problem].format(enforced=clause(ctx, CODE))
+        lack, why, _fix = _SHARED_GAP[problem]
         # on the table's header: the column is the defect, and a value one row holds is FM004's
         header = replace(findings[0].location, line=controls_table_line(document, findings))
         yield ctx.finding(
             CODE,
-            f"{len(findings)} of the {entries} controls in the Statement of Applicability "
-            f"{document.label()} ({_short_list(labels)}) {gap}",
+            f"{len(findings)} of the {entries} controls in the SoA "
+            f"{document.label()} ({_short_list(labels)}) {lack}",
             header,
             key=("all", problem),
             related=tuple(f.location for f in findings[1:]),
+            why=why.format(enforced=clause(ctx, CODE)),
+            fix=findings[0].fix,
         )
 
 
@@ -91,38 +106,40 @@ def _short_list(labels: list[str]) -> str:
 def _entry(ctx: Context, document: Document, entry: SoaControl) -> Iterator[Finding]:
     item = entry.item
     applicable = item.get("applicable")
-    where = f"{entry.label} in the Statement of Applicability {document.label()}"
-    enforced = clause(ctx, CODE)
+    where = f"{entry.label} in the SoA {document.label()}"
+    problem = None
     if not isinstance(applicable, bool):
         written = text_of(applicable)
         said = f"says `{written}`, which is neither yes nor no" if written else "is empty"
-        yield ctx.finding(
-            CODE,
-            f"{where} has no applicability decision (`applicable` {said}); {enforced} asks the "
-            "SoA to say for every Annex A control whether it is included or excluded, and a "
-            "certification auditor starts from that decision. Enter yes or no, with the "
-            "justification",
-            item.location_of("applicable"),
-            key=(entry.label, "undecided"),
-        )
+        problem, field_name = "undecided", "applicable"
+        message = f"{where} has no applicability decision ({_named(ctx, item, field_name)} {said})"
     elif applicable is False and text_of(item.get("justification")) is None:
-        yield ctx.finding(
-            CODE,
-            f"{where} is excluded (not applicable) without a justification; {enforced} asks "
-            "for the justification of every excluded control, and an auditor will ask why the "
-            "risk assessment needs no such control. Give the reason in `justification`",
-            item.location_of("justification"),
-            key=(entry.label, "unjustified"),
-        )
+        problem, field_name = "unjustified", "justification"
+        message = f"{where} is excluded (not applicable) without a justification"
     elif applicable is True and _unstated(item.get("implemented")):
-        yield ctx.finding(
-            CODE,
-            f"{where} is applicable, but the SoA does not say whether it is implemented; "
-            f"{enforced} asks for that beside the decision. Enter yes, no, or how far it is "
-            "(partially, planned) in `implemented`",
-            item.location_of("implemented"),
-            key=(entry.label, "implementation-unstated"),
-        )
+        problem, field_name = "implementation-unstated", "implemented"
+        message = f"{where} is applicable, but the SoA does not say whether it is implemented"
+    if problem is None:
+        return
+    _lack, why, fix = _SHARED_GAP[problem]
+    yield ctx.finding(
+        CODE,
+        message,
+        item.location_of(field_name),
+        key=(entry.label, problem),
+        why=why.format(enforced=clause(ctx, CODE)),
+        fix=fix.format(**{f: field_words(ctx, document, item, f) for f in _FIELDS}),
+    )
+
+
+_FIELDS = ("applicable", "justification", "implemented")
+
+
+def _named(ctx: Context, item: Item, field_name: str) -> str:
+    """`the "Applicable?" column` of a table row, `` `applicable` `` otherwise."""
+    return (
+        f"the {column_name(ctx, item, field_name)} column" if in_table(item) else f"`{field_name}`"
+    )
 
 
 def _unstated(value: object) -> bool:
@@ -145,13 +162,13 @@ def _missing(ctx: Context, document: Document, controls: list[SoaControl]) -> It
     first = controls[0].item
     yield ctx.finding(
         CODE,
-        f"the Statement of Applicability {document.label()} has no entry for {len(missing)} of "
-        f"the {total} controls of ISO/IEC 27001:2022 Annex A ({_listed(missing)}); "
-        f"{clause(ctx, CODE)} asks for a decision on every Annex A control, so an auditor "
-        "cannot tell whether these were considered or forgotten. Add an entry for each, "
-        "applicable or excluded with its justification",
+        f"the SoA {document.label()} has no entry for {len(missing)} of "
+        f"the {total} controls of ISO/IEC 27001:2022 Annex A ({_listed(missing)})",
         Location(document.path, first.table or first.line, 0, document.id),
         key=("missing",),
+        why=f"{clause(ctx, CODE)} asks for a decision on every Annex A control, so an auditor "
+        "cannot tell whether these were considered or forgotten.",
+        fix="Add an entry for each, applicable or excluded with its justification.",
     )
 
 

@@ -40,7 +40,7 @@ def _reference(
 ) -> Iterator[Finding]:
     value = reference.value.strip()
     where = Location(document.path, reference.line, 0, document.id, item.id)
-    claim = f"{control} in the Statement of Applicability {document.label()} is marked implemented"
+    claim = f"{control} in the SoA {document.label()} is marked implemented"
     resolution = ctx.index.resolve(reference.value, document, reference.kind, reference.lists)
     target = resolution.document
     if target is None:
@@ -48,11 +48,12 @@ def _reference(
             return  # ambiguous, external or an anchor: ID002 and ID003 say what is wrong
         yield ctx.finding(
             CODE,
-            f"{claim} by {value}, which is not in the technical file; {clause(ctx, CODE)} asks "
-            "the SoA to say whether each control is implemented, and this claim then rests on "
-            f"nothing an auditor can open. Correct the reference, or add {value}",
+            f"{claim} by {value}, which is not in the technical file",
             where,
             key=(control, value, "unresolved"),
+            why=f"{clause(ctx, CODE)} asks the SoA to say whether each control is implemented, "
+            "and this claim then rests on nothing an auditor can open.",
+            fix=f"Correct the reference, or add {value} to the technical file.",
         )
         return
     state = release(ctx, target)
@@ -60,20 +61,23 @@ def _reference(
         yield ctx.finding(
             CODE,
             f"{claim} by {target.label()} ({kind_name(target)}), which is not approved "
-            f"({state.basis}); {clause(ctx, CODE, 1)} asks that documented information is "
-            "approved before it is used, and a document not yet approved shows a control "
-            f"being prepared, not one in operation. Approve {target.label()}, or mark the "
-            "control partially implemented",
+            f"({state.basis})",
             where,
             key=(control, target.id or target.path, "unreleased"),
+            why=f"{clause(ctx, CODE, 1)} asks that documented information is approved before it "
+            "is used, and a document not yet approved shows a control being prepared, not one "
+            "in operation.",
+            fix=f"Approve {target.label()}, or mark the control partially implemented.",
         )
     elif state.state == WITHDRAWN_STATE and not is_approved(ctx, document):
         # an approved SoA's reference to a withdrawn document is DC003's
         yield ctx.finding(
             CODE,
-            f"{claim} by {target.label()} ({kind_name(target)}), which is {state.status}; a "
-            "withdrawn document no longer shows how the control operates "
-            f"({clause(ctx, CODE, 1)}). Name the document that replaced it",
+            f"{claim} by {target.label()} ({kind_name(target)}), which is {state.status}",
             where,
             key=(control, target.id or target.path, "withdrawn"),
+            why=f"{clause(ctx, CODE, 1)} asks that documented information is controlled so that "
+            "the version in use is the right one; a withdrawn document no longer shows how the "
+            "control operates.",
+            fix="Name the document that replaced it.",
         )

@@ -108,13 +108,14 @@ def _stem(word: str) -> str:
 def _missing(ctx: Context, document: Document) -> Finding:
     return ctx.finding(
         CODE,
-        f"the Statement of Applicability {document.label()} decides on Annex A controls, but "
-        "the scope of the ISMS is stated nowhere techfile can read (no `scope` in the SoA, no "
-        f"section on the scope in it or in the information security policy); {clause(ctx, CODE)} "
-        "asks for the scope as documented information, and the decisions on controls mean "
-        f"little without the boundaries they apply to. Add `scope:` to {document.label()}",
+        f"the SoA {document.label()} decides on Annex A controls, but "
+        "the scope of the ISMS is stated nowhere techfile can read",
         document.location("id"),
         key=("missing",),
+        why=f"{clause(ctx, CODE)} asks for the scope as documented information, and the "
+        "decisions on controls mean little without the boundaries they apply to.",
+        fix=f"Add `scope:` to {document.label()}, or a section on the scope to it or to the "
+        "information security policy (techfile found neither).",
     )
 
 
@@ -127,10 +128,11 @@ def _broader(
     return ctx.finding(
         CODE,
         f"the ISMS scope in {document.label()} names {names}, which the scope of {labels}, "
-        f"{whose}, does not mention; a "
-        "certificate attests only what its scope names, so whoever relies on it for these parts "
-        f"relies on nothing ({clause(ctx, CODE)}). State the scope as the certificate does, or "
-        "have the certification body extend the certificate's scope",
+        f"{whose}, does not mention",
         document.location("scope"),
         key=("broader",),
+        why=f"{clause(ctx, CODE)} asks for the scope of the ISMS, and a certificate attests only "
+        "what its scope names, so whoever relies on it for these parts relies on nothing.",
+        fix="State the scope as the certificate does, or have the certification body extend "
+        "the certificate's scope.",
     )

@@ -36,23 +36,35 @@ def soa_control_not_in_edition(ctx: Context) -> Iterator[Finding]:
 
 def _finding(ctx: Context, document: Document, entry: SoaControl) -> Finding:
     control = entry.control or entry.written
-    where = f"{entry.written} in the Statement of Applicability {document.label()}"
+    where = f"{entry.written} in the SoA {document.label()}"
     successors = successors_2022(control) if is_2013_numbering(control) else ()
-    fix = "Write the 2022 control number"
+    fix = "Write the 2022 control number."
     if successors:
         names = " or ".join(row.target for row in successors)
         was = successors[0].note.split(".")[0].removeprefix("2013: ")
-        told = f"is the number of a control of ISO/IEC 27001:2013 ({was})"
-        fix = f"Did you mean {names}? The 2022 edition renumbered and merged the controls"
+        told = (
+            "is a control number of ISO/IEC 27001:2013, not of the 2022 edition the SoA claims "
+            f"(did you mean {names}?)"
+        )
+        fix = (
+            f"Write the 2022 control number: {control} ({was}) is {names} in the 2022 edition, "
+            "which renumbered and merged the controls."
+        )
     elif is_2013_numbering(control):
-        told = "is numbered as in ISO/IEC 27001:2013, but that edition had no such control"
+        told = (
+            "is numbered as in ISO/IEC 27001:2013, which had no such control, while the SoA "
+            "claims the 2022 edition"
+        )
     else:
-        told = "is not a control of ISO/IEC 27001:2022 Annex A (A.5.1 to A.8.34)"
+        told = (
+            "is not a control of ISO/IEC 27001:2022 Annex A (A.5.1 to A.8.34), which the SoA claims"
+        )
     return ctx.finding(
         CODE,
-        f"{where} {told}, while the SoA claims the 2022 edition; {clause(ctx, CODE)} asks for "
-        "a decision on each control of the Annex A the SoA follows, and an auditor cannot match "
-        f"this entry to one. {fix}",
+        f"{where} {told}",
         entry.item.location_of("control"),
         key=(control, "not-in-edition"),
+        why=f"{clause(ctx, CODE)} asks for a decision on each control of the Annex A the SoA "
+        "follows, and an auditor cannot match this entry to one.",
+        fix=fix,
     )

@@ -12,7 +12,7 @@ from techfile.model.capability_answers import Derived, derived_answers
 from techfile.model.disclosure import DisclosureAnswer, disclosure_answers, disclosures
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
-from techfile.rules.pack.common import answer_name, clauses_text
+from techfile.rules.pack.common import answer_key, answer_name, clauses_text
 
 NEGATIVE = ("No", "N/A")
 
@@ -39,12 +39,14 @@ def disclosure_answer_contradicts_file(ctx: Context) -> Iterator[Finding]:
             problem, fix = found_text
             yield ctx.finding(
                 "PK001",
-                f"{problem}; a hospital relies on this answer to judge the device as a supplier's "
-                f"product, and what the manufacturer tells users must match the technical file "
-                f"({cited}). {fix}",
+                problem,
                 answer.item.location_of("answer"),
                 clause=clause,
                 key=(answer.question.key, answer.answer or ""),
+                why=f"{cited} ask that what the manufacturer tells users matches the technical "
+                f"file; a hospital relies on the answer to {answer_name(answer)} to judge the "
+                "device as a supplier's product.",
+                fix=fix,
             )
 
 
@@ -54,14 +56,13 @@ def _capability_message(ctx: Context, answer: DisclosureAnswer) -> tuple[str, st
     all_claims = claims(ctx).get(code, [])
     holding = [c for c in all_claims if c.holds]
     version = released(ctx).version or "the released version"
-    name = f"{answer.document.label()} answers {answer.answer} to {answer_name(answer)}"
+    name = f"{answer.document.label()} answers {answer.answer} to {answer_key(answer)}"
     if answer.answer == "Yes" and not holding:
         return (
-            f"{name}, but no approved security requirement or product mitigation with "
-            f"`capability: [{code}]` is verified by a passed test of {version}"
-            f"{_why(all_claims, version)}",
-            f"Answer `See note` until one is, or add `capability: [{code}]` to the approved, "
-            "verified requirement that provides it",
+            f"{name}, but no approved requirement or mitigation with `capability: [{code}]` "
+            f"passed a test of {version}",
+            f"Answer `See note` until one is{_why(all_claims, version)}, or add "
+            f"`capability: [{code}]` to the approved, verified requirement that provides it.",
         )
     if answer.answer in NEGATIVE and holding:
         first = holding[0]
@@ -69,12 +70,13 @@ def _capability_message(ctx: Context, answer: DisclosureAnswer) -> tuple[str, st
             f"{name}, but {first.label} provides {code}, is approved and is verified by "
             f"{', '.join(first.verification.passed[:3])} in {version}",
             f"Answer Yes and cite {first.label}, or take {code} out of its `capability` if it "
-            "does not provide it",
+            "does not provide it.",
         )
     return None
 
 
 def _why(all_claims: list[Claim], version: str) -> str:
+    """Why the candidates do not count yet: what to mend before answering Yes."""
     if not all_claims:
         return ""
     shown = "; ".join(f"{c.label}: {c.why_not(version)}" for c in all_claims[:3])
@@ -82,7 +84,7 @@ def _why(all_claims: list[Claim], version: str) -> str:
 
 
 def _fact_message(answer: DisclosureAnswer, found: Derived) -> tuple[str, str] | None:
-    name = f"{answer.document.label()} answers {answer.answer} to {answer_name(answer)}"
+    name = f"{answer.document.label()} answers {answer.answer} to {answer_key(answer)}"
     evidence = f" in {', '.join(found.evidence[:3])}" if found.evidence else ""
     contradicts = (answer.answer == "Yes" and found.answer in NEGATIVE) or (
         answer.answer in NEGATIVE and found.answer == "Yes"
@@ -90,6 +92,7 @@ def _fact_message(answer: DisclosureAnswer, found: Derived) -> tuple[str, str] |
     if not contradicts:
         return None
     return (
-        f'{name}, but the technical file answers {found.answer}{evidence} ("{found.note}")',
-        "Correct the answer, or the technical file if it is the file that is wrong",
+        f"{name}, but the technical file answers {found.answer}{evidence}",
+        f"Correct the answer, or the technical file if it is the file that is wrong (it says: "
+        f'"{found.note}").',
     )

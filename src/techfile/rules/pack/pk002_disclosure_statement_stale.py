@@ -35,15 +35,20 @@ def disclosure_statement_stale(ctx: Context) -> Iterator[Finding]:
             continue  # not approved yet: nothing was sent on the strength of it
         changes = _changes_after(ctx, approval.date)
         if changes:
+            names = [name for name, _change in changes]
             yield ctx.finding(
                 "PK002",
-                f"{document.label()} was approved on {approval.date.isoformat()}, but "
-                f"{_listed(changes)} afterwards, so its answers may no longer describe the "
-                f"device the hospital receives ({cited}). Review the answers against the "
-                "changed documents and approve the disclosure statement again",
+                f"{document.label()} was approved on {approval.date.isoformat()}, before "
+                f"{_names(names)} changed",
                 approval.location,
                 clause=clause,
                 key=(document.id or document.path, "changed"),
+                why=f"{cited} expect the information for healthcare providers to be kept current "
+                "with the device; answers approved before the documents they summarise changed "
+                "may no longer describe the device the hospital receives.",
+                fix="Review the answers against the changed documents "
+                f"({_listed([change for _name, change in changes], '; ')}) and approve the "
+                "disclosure statement again.",
             )
 
 
@@ -53,29 +58,34 @@ def _other_version(ctx: Context, document: Document, cited: str, clause: str | N
     return ctx.finding(
         "PK002",
         f"{document.label()} answers for software version {stated_version(document)}, but the "
-        f"released version is {release.version}{where}; a hospital judging {release.version} "
-        f"would read answers about another version ({cited}). Review every answer against "
-        f'{release.version}, set `software_version: "{release.version}"` and approve it again',
+        f"released version is {release.version}{where}",
         document.location("software_version"),
         clause=clause,
         key=(document.id or document.path, "version"),
+        why=f"{cited} expect the information for healthcare providers to be kept current with "
+        f"the device; a hospital judging {release.version} would read answers about another "
+        "version.",
+        fix=f"Review every answer against {release.version}, set "
+        f'`software_version: "{release.version}"` and approve it again.',
     )
 
 
-def _changes_after(ctx: Context, approved: datetime.date) -> list[str]:
-    """Each summarised document approved after `approved`, or changed by a commit after it."""
+def _changes_after(ctx: Context, approved: datetime.date) -> list[tuple[str, str]]:
+    """Each summarised document approved after `approved`, or changed by a commit after it:
+    its label, and the change in words."""
     history = ctx.history()
     found = []
     for summarised in summarised_documents(ctx):
         what = f"{summarised.label()} ({kind_name(summarised)})"
         latest = latest_approval(ctx, summarised)
         if latest is not None and latest.date is not None and latest.date > approved:
-            found.append(f"{what} was approved again on {latest.date.isoformat()}")
+            found.append((summarised.label(), f"{what} was approved again on {latest.date}"))
             continue
         changed = _last_commit(ctx, history, summarised)
         if changed is not None and changed[0] > approved:
             day, commit, path = changed
-            found.append(f"{what} was changed by commit {commit[:7]} of {day.isoformat()} ({path})")
+            change = f"{what} was changed by commit {commit[:7]} of {day.isoformat()} ({path})"
+            found.append((summarised.label(), change))
     return found
 
 
@@ -99,7 +109,15 @@ def _last_commit(
     return newest
 
 
-def _listed(changes: list[str]) -> str:
-    shown = "; ".join(changes[:MAX_NAMED])
+def _names(names: list[str]) -> str:
+    """`SEC-REQ-001, SBOM-001 and VEX-001`, `... and 2 more`."""
+    shown = names[:MAX_NAMED]
+    if len(names) > MAX_NAMED:
+        return f"{', '.join(shown)} and {len(names) - MAX_NAMED} more"
+    return " and ".join([", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
+
+
+def _listed(changes: list[str], separator: str) -> str:
+    shown = separator.join(changes[:MAX_NAMED])
     more = len(changes) - MAX_NAMED
-    return shown + (f"; and {more} more" if more > 0 else "")
+    return shown + (f"{separator}and {more} more" if more > 0 else "")

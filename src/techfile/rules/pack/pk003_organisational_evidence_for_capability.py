@@ -15,7 +15,7 @@ from techfile.model.disclosure import disclosure_answers, disclosures, is_organi
 from techfile.model.evidence_classes import kind_name
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
-from techfile.rules.pack.common import answer_name, clauses_text
+from techfile.rules.pack.common import answer_key, answer_name, clauses_text
 
 
 @rule("PK003")
@@ -45,12 +45,14 @@ def organisational_evidence_for_capability(ctx: Context) -> Iterator[Finding]:
                 yield ctx.finding(
                     "PK003",
                     f"{document.label()} cites {label} ({kind_name(evidence)}) as evidence for "
-                    f"its answer to {answer_name(answer)}; a certificate or report about the "
-                    "organisation shows how the company runs information security, not what "
-                    "the device does, and a hospital assessing the product cannot rely on it "
-                    f"({cited}). Cite product evidence{instead}, and keep {label} for the "
-                    "organisational assurance part of the pack",
+                    f"its answer to {answer_key(answer)}",
                     answer.item.location_of("evidence"),
                     clause=clause,
                     key=(answer.question.key if answer.question else answer.section.code, label),
+                    why=f"{cited} ask for evidence about the product: a certificate or report "
+                    "about the organisation shows how the company runs information security, "
+                    "not what the device does, and a hospital assessing the product cannot rely "
+                    f"on it for {answer_name(answer)}.",
+                    fix=f"Cite product evidence{instead}, and keep {label} for the "
+                    "organisational assurance part of the pack.",
                 )

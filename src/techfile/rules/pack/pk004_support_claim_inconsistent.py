@@ -27,33 +27,41 @@ def support_claim_inconsistent(ctx: Context) -> Iterator[Finding]:
             f"{claimed.isoformat()}"
         )
         if claimed < ctx.as_of:
-            problem = (
-                f"{name}, which has passed as of {ctx.as_of.isoformat()}; a hospital reading it "
-                "learns that the version it runs gets no more security updates"
+            problem = f"{name}, which has passed as of {ctx.as_of.isoformat()}"
+            effect = (
+                "a hospital reading it learns that the version it runs gets no more security "
+                "updates"
             )
             fix = (
                 "If support was extended, state the new date; if not, tell the customers who "
-                "still use this version"
+                "still use this version."
             )
         elif in_file is not None and claimed != in_file.date:
             source = f"{in_file.document.label()} states {in_file.date.isoformat()}"
+            earlier = claimed < in_file.date
             problem = (
-                f"{name}, earlier than the technical file ({source}); hospitals plan "
-                "replacement and patching on the earlier date"
-                if claimed < in_file.date
-                else f"{name}, later than the technical file backs ({source}); the disclosure "
-                "promises support the file does not"
+                f"{name}, earlier than the technical file ({source})"
+                if earlier
+                else f"{name}, later than the technical file backs ({source})"
+            )
+            effect = (
+                "hospitals plan replacement and patching on the earlier date"
+                if earlier
+                else "the disclosure promises support the file does not"
             )
             fix = (
                 f"State {in_file.date.isoformat()}, or change the support period in "
-                f"{in_file.document.label()} first"
+                f"{in_file.document.label()} first."
             )
         else:
             continue
         yield ctx.finding(
             "PK004",
-            f"{problem} ({cited}). {fix}",
+            problem,
             document.location("support_end"),
             clause=clause,
             key=(document.id or document.path,),
+            why=f"{cited} ask the manufacturer to tell users how long the device gets security "
+            f"support; {effect}.",
+            fix=fix,
         )

@@ -23,9 +23,10 @@ def customer_responsibility_missing(ctx: Context) -> Iterator[Finding]:
     for document in disclosures(ctx):
         listed = responsibility_targets(ctx, document)
         entries = document.items.get("customer_responsibilities", [])
+        tabled = bool(entries) and entries[0].source == "table"
         where = (
             Location(document.path, entries[0].table or entries[0].line, 0, document.id)
-            if entries and entries[0].source == "table"
+            if tabled
             else document.location("customer_responsibilities")
         )
         for reliance in relied:
@@ -34,18 +35,25 @@ def customer_responsibility_missing(ctx: Context) -> Iterator[Finding]:
             description = reliance.item.get("description")
             what = f" ({' '.join(description.split())})" if isinstance(description, str) else ""
             told = (
-                f"; the customer is told in {', '.join(d.label() for d in reliance.told_in)}"
+                f" (the customer is told in {', '.join(d.label() for d in reliance.told_in)})"
                 if reliance.told_in
                 else ""
             )
+            add = (
+                f"Add a row for {reliance.label}{what} to the customer responsibilities table of "
+                f"{document.label()}"
+                if tabled
+                else f"Add {reliance.label}{what} to `customer_responsibilities`"
+            )
             yield ctx.finding(
                 "PK005",
-                f"mitigation {reliance.label}{what} relies on the {reliance.by}, but the customer "
-                f"responsibilities of {document.label()} do not list it{told}; a hospital that "
-                "answers its supplier assessment from the disclosure would not know it must "
-                f"provide this measure ({cited}). Add {reliance.label} to "
-                "`customer_responsibilities`, with the document that tells the customer",
+                f"mitigation {reliance.label} relies on the {reliance.by}, but the customer "
+                f"responsibilities of {document.label()} do not list it",
                 where,
                 clause=clause,
                 key=(reliance.label,),
+                why=f"{cited} ask the manufacturer to tell users what they must provide for the "
+                "device's security; a hospital that answers its supplier assessment from the "
+                "disclosure would not know it must provide this measure.",
+                fix=f"{add}, with the document that tells the customer{told}.",
             )

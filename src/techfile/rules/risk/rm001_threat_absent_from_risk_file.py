@@ -8,15 +8,18 @@ from techfile.model.document import Document, Item
 from techfile.model.finding import Finding
 from techfile.model.risk_trace import reached_entries, security_entries
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.common import in_table, its_column
+from techfile.rules.risk.columns import in_table, its_column
+from techfile.rules.risk.common import clauses
 
 
 def _article(word: str | None) -> str:
     return f"an {word}" if word and word[0] in "aeiou" else f"a {word}"
 
 
-def _refs(document: Document, item: Item) -> str:
-    return its_column(document, item, "risk_refs") if in_table(item) else "its `risk_refs`"
+def _refs(ctx: Context, document: Document, item: Item) -> str:
+    if in_table(item):
+        return its_column(ctx, document, item, "risk_refs", whose=f"{item.id}'s")
+    return f"the `risk_refs` of {item.id}"
 
 
 @rule("RM001")
@@ -36,11 +39,15 @@ def threat_absent_from_risk_file(ctx: Context) -> Iterator[Finding]:
         what = "threat" if entry.kind == "threat" else "security risk"
         yield ctx.finding(
             "RM001",
-            f"{what} {named} in {entry.document.label()} has {_article(entry.safety_impact)} "
-            "safety impact but reaches no ISO 14971 risk-analysis row; "
-            f"{ctx.page_clause('RM001', default='the standard')} expects security risks that "
-            "can lead to harm in the safety risk file. Add the risk row to "
-            f"{_refs(entry.document, item)}, or list {item.id} in a risk row's threat refs",
+            f"{what} {item.id} in {entry.document.label()} has {_article(entry.safety_impact)} "
+            "safety impact but reaches no ISO 14971 risk-analysis row",
             item.location,
             key=(item.id or "",),
+            why=f"{clauses(ctx, 'RM001')} expects security risks that can lead to harm in the "
+            f"safety risk file, analysed there like any other hazard ({clauses(ctx, 'RM001', 1)}); "
+            f"a notified body that finds this {what} only in {entry.document.label()} will ask "
+            "how its risk was evaluated and controlled.",
+            fix=f"Add a risk row for {named} and name that row in "
+            f"{_refs(ctx, entry.document, item)}, or list {item.id} in the threat refs of an "
+            "existing risk row.",
         )

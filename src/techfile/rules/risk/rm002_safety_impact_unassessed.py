@@ -6,48 +6,49 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from techfile.data.severity import Severity
-from techfile.model.document import Document, Item
 from techfile.model.finding import Finding
 from techfile.model.risk_trace import security_entries
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.common import in_table, its_column
+from techfile.rules.risk.columns import field_words, in_table, its_column
+from techfile.rules.risk.common import clauses
+
+IMPACTS = "none, non-serious, serious or unknown"
 
 
 @rule("RM002")
 def safety_impact_unassessed(ctx: Context) -> Iterator[Finding]:
     for entry in security_entries(ctx):
-        item = entry.item
+        item, document = entry.item, entry.document
         what = "threat" if entry.kind == "threat" else "security risk"
-        tabled = in_table(item)
         if entry.safety_impact is None:
+            tabled = in_table(item)
             stated = "states no safety impact" if tabled else "has no `safety_impact`"
             fix = (
-                "Write none, non-serious, serious or unknown in "
-                f"{its_column(entry.document, item, 'safety_impact')}"
+                f"Write {IMPACTS} in {its_column(ctx, document, item, 'safety_impact')}."
                 if tabled
-                else "Set none, non-serious, serious or unknown"
+                else f"Set `safety_impact` to {IMPACTS}."
             )
             yield ctx.finding(
                 "RM002",
-                f"{what} {item.id} in {entry.document.label()} {stated}; without it "
-                "nobody can show whether it belongs in the ISO 14971 risk file "
-                f"({ctx.page_clause('RM002', default='the standard')}). {fix}",
+                f"{what} {item.id} in {document.label()} {stated}",
                 item.location,
                 key=(item.id or "", "missing"),
+                why=f"{clauses(ctx, 'RM002')} expects the security risks that can lead to harm "
+                "in the ISO 14971 risk file; without the safety impact nobody can show whether "
+                f"this {what} belongs there, and a notified body will ask.",
+                fix=fix,
             )
         elif entry.safety_impact == "none" and not entry.rationale:
+            rationale = field_words(ctx, document, item, "safety_impact_rationale")
             yield ctx.finding(
                 "RM002",
-                f"{what} {item.id} in {entry.document.label()} is marked safety impact `none` "
-                f"without {_rationale(entry.document, item)}; a notified body will ask why this "
-                "threat cannot lead to harm",
+                f"{what} {item.id} in {document.label()} is marked safety impact `none` without "
+                "a rationale",
                 item.location,
                 key=(item.id or "", "rationale"),
                 severity=Severity.WARNING,
+                why=f"{clauses(ctx, 'RM002')} leaves out of the ISO 14971 risk file only the "
+                "security risks that cannot lead to harm; a notified body will ask why this "
+                f"{what} cannot.",
+                fix=f"Give the reason why it cannot lead to harm in {rationale}.",
             )
-
-
-def _rationale(document: Document, item: Item) -> str:
-    if in_table(item):
-        return f"a rationale in {its_column(document, item, 'safety_impact_rationale')}"
-    return "a `safety_impact_rationale`"

@@ -9,15 +9,8 @@ from techfile.model.finding import Finding
 from techfile.model.plan import as_text
 from techfile.model.risk_evaluation import as_list, configured_aliases, evaluate_row
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.common import (
-    cited,
-    has_value,
-    in_table,
-    its_column,
-    level_pair,
-    risk_plan_rows,
-    row_name,
-)
+from techfile.rules.risk.columns import in_table, its_column
+from techfile.rules.risk.common import clauses, has_value, level_pair, risk_plan_rows, row_name
 
 
 @rule("RM006")
@@ -31,14 +24,14 @@ def unacceptable_residual_risk_without_benefit_risk(ctx: Context) -> Iterator[Fi
             continue
         pair = level_pair(evaluation.severity, evaluation.probability)
         if evaluation.cell == "unacceptable" and plan is not None:
-            why = f"is unacceptable under the matrix of {plan.label} ({pair})"
+            state, where = "is unacceptable", f" ({pair} in the matrix of {plan.label})"
         elif evaluation.cell == "reduce-afap" and plan is not None:
-            why = (
-                f"is stated not acceptable ({pair}, where the matrix of {plan.label} asks to "
-                "reduce risks as far as possible)"
+            state = "is stated not acceptable"
+            where = (
+                f" ({pair}, where the matrix of {plan.label} asks to reduce it as far as possible)"
             )
         else:
-            why = "is stated not acceptable"
+            state, where = "is stated not acceptable", ""
         uncontrolled = not as_list(row.get("controls")) and not any(
             as_text(row.get(f)) for f in ("residual_severity", "residual_probability")
         )
@@ -49,15 +42,17 @@ def unacceptable_residual_risk_without_benefit_risk(ctx: Context) -> Iterator[Fi
         )
         yield ctx.finding(
             "RM006",
-            f"{subject} {why}, and the row names no benefit-risk analysis; a notified body "
-            "will ask for the analysis showing that the medical benefit outweighs this risk"
-            f"{cited(ctx, 'RM006')}. Reduce the risk further, or {_name_analysis(document, row)}",
+            f"{subject} {state}, and the row names no benefit-risk analysis",
             row.location_of("residual_acceptable"),
             key=(row.id or str(row.line),),
+            why=f"{clauses(ctx, 'RM006')} accepts a residual risk that is not acceptable{where} "
+            "only when the medical benefit outweighs it; a notified body will ask for the "
+            "analysis that shows this.",
+            fix=f"Reduce the risk further, or {_name_analysis(ctx, document, row)}.",
         )
 
 
-def _name_analysis(document: Document, row: Item) -> str:
+def _name_analysis(ctx: Context, document: Document, row: Item) -> str:
     if in_table(row):
-        return f"name that analysis in {its_column(document, row, 'benefit_risk_ref')}"
+        return f"name that analysis in {its_column(ctx, document, row, 'benefit_risk_ref')}"
     return "add `benefit_risk_ref` pointing to that analysis"

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.common import cited, column, in_table, is_security_row
+from techfile.rules.risk.columns import column_name, in_table
+from techfile.rules.risk.common import clauses, is_security_row
 
 
 def _connected(ctx: Context) -> bool:
@@ -41,14 +42,19 @@ def no_security_risks_in_risk_file(ctx: Context) -> Iterator[Finding]:
     first = documents[0]
     names = ", ".join(d.label() for d in documents)
     tabled = bool(rows) and in_table(rows[0])
-    marked = f"`security` in the {column('source')} column" if tabled else "`source: security`"
+    if tabled:
+        marked = f"`security` in the {column_name(ctx, rows[0], 'source')} column"
+        refs = f"the {column_name(ctx, rows[0], 'threat_refs')} column"
+    else:
+        marked, refs = "`source: security`", "`threat_refs`"
     yield ctx.finding(
         "RM007",
-        f"{_connected_device(ctx)}, but no row of the ISO 14971 risk file "
-        f"({names}) is a security risk ({marked} or threat refs); a notified body "
-        "will expect the security risks that can lead to harm to be analysed there"
-        f"{cited(ctx, 'RM007', 0, 1)}. Carry them over from the threat model, or mark the rows "
-        f"that already cover them with {marked}",
+        f"{_connected_device(ctx)}, but no row of the ISO 14971 risk file ({names}) is a "
+        "security risk",
         first.location("risks") if "risks" in first.meta else first.location(),
         key=(first.id or first.path,),
+        why=f"{clauses(ctx, 'RM007', 0, 1)} expect the security risks that can lead to harm to "
+        "be analysed in the ISO 14971 risk file; a notified body will look for them there.",
+        fix=f"Carry them over from the threat model, or mark the rows that already cover them "
+        f"with {marked} or name their threats in {refs}.",
     )

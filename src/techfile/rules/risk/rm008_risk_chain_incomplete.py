@@ -6,16 +6,10 @@ from collections.abc import Iterator
 
 from techfile.model.document import Document, Item
 from techfile.model.finding import Finding
+from techfile.model.plan import RiskPlan
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.common import (
-    cited,
-    column,
-    has_value,
-    in_table,
-    its_column,
-    risk_plan_rows,
-    row_name,
-)
+from techfile.rules.risk.columns import column_name, columns_words, field_words, in_table
+from techfile.rules.risk.common import clauses, has_value, risk_plan_rows, row_name
 
 CHAIN_FIELDS = (
     ("hazard", "hazard"),
@@ -29,7 +23,9 @@ CHAIN_FIELDS = (
 def risk_chain_incomplete(ctx: Context) -> Iterator[Finding]:
     for document, row, plan in risk_plan_rows(ctx):
         missing = [
-            words for field_name, words in CHAIN_FIELDS if not has_value(row.get(field_name))
+            (field_name, words)
+            for field_name, words in CHAIN_FIELDS
+            if not has_value(row.get(field_name))
         ]
         probability_missing = (
             not has_value(row.get("probability"))
@@ -37,41 +33,64 @@ def risk_chain_incomplete(ctx: Context) -> Iterator[Finding]:
             and row.get("probability_method") not in ("not-estimable", "exploitability")
         )
         if probability_missing:
-            missing.append("probability")
+            missing.append(("probability", "probability"))
         if not missing:
             continue
-        listed = ", ".join(missing[:-1]) + (" or " if len(missing) > 1 else "") + missing[-1]
-        if missing == ["probability"]:
-            where = f"the plan {plan.label}" if plan is not None else "no risk management plan"
-            yield ctx.finding(
-                "RM008",
-                f"risk {row_name(row)} in {document.label()} has no probability, {where} gives "
-                "no criteria for risks whose probability cannot be estimated, and the row gives "
-                f"no {_method_name(row)}; a notified body will ask how this risk was evaluated"
-                f"{cited(ctx, 'RM008', 1, 2)}. Estimate the probability, or record how the risk "
-                f"is evaluated without one: {_method_words(document, row)}, or "
-                "`non_estimable_probability_criteria` in the plan",
-                row.location,
-                key=(row.id or str(row.line),),
-            )
+        if len(missing) == 1 and probability_missing:
+            yield _no_probability(ctx, document, row, plan)
             continue
         yield ctx.finding(
             "RM008",
-            f"risk {row_name(row)} in {document.label()} has no {listed}; a notified body will "
-            "ask for the whole sequence from hazard through hazardous situation to harm, with "
-            f"its severity and probability{cited(ctx, 'RM008', 0, 1)}. Fill in the missing parts",
+            f"risk {row_name(row)} in {document.label()} has no {_listed(missing)}",
             row.location,
             key=(row.id or str(row.line),),
+            why=f"{clauses(ctx, 'RM008', 0, 1)} ask for the whole sequence from hazard through "
+            "hazardous situation to harm, with its severity and probability; a notified body "
+            "will ask for the missing parts.",
+            fix=f"Fill in {_where(ctx, document, row, [f for f, _w in missing])}.",
         )
 
 
-def _method_name(row: Item) -> str:
-    return f"{column('probability_method')}" if in_table(row) else "`probability_method`"
+def _no_probability(ctx: Context, document: Document, row: Item, plan: RiskPlan | None) -> Finding:
+    where = (
+        f"the plan {plan.label} gives"
+        if plan is not None
+        else "there is no risk management plan to give"
+    )
+    method = (
+        f"{column_name(ctx, row, 'probability_method')}"
+        if in_table(row)
+        else "`probability_method`"
+    )
+    return ctx.finding(
+        "RM008",
+        f"risk {row_name(row)} in {document.label()} has no probability and no {method}",
+        row.location,
+        key=(row.id or str(row.line),),
+        why=f"{clauses(ctx, 'RM008', 1, 2)} ask for the probability of each risk, or for "
+        f"criteria for risks whose probability cannot be estimated, and {where} none; a "
+        "notified body will ask how this risk was evaluated.",
+        fix="Estimate the probability, or record how the risk is evaluated without one: "
+        f"{_method_words(ctx, document, row)}, or `non_estimable_probability_criteria` in the "
+        "plan.",
+    )
 
 
-def _method_words(document: Document, row: Item) -> str:
+def _listed(missing: list[tuple[str, str]]) -> str:
+    words = [w for _f, w in missing]
+    return ", ".join(words[:-1]) + (" or " if len(words) > 1 else "") + words[-1]
+
+
+def _where(ctx: Context, document: Document, row: Item, fields: list[str]) -> str:
+    """`its "Hazard" and "Harm" columns`, `` `hazard` and `harm` ``: where the parts go."""
+    if not in_table(row):
+        return " and ".join(f"`{f}`" for f in fields)
+    return columns_words(ctx, document, row, fields)
+
+
+def _method_words(ctx: Context, document: Document, row: Item) -> str:
     """Where the row says how it is evaluated, in the form it is written in."""
     if in_table(row):
-        where = its_column(document, row, "probability_method")
+        where = field_words(ctx, document, row, "probability_method")
         return f"`not-estimable` or `exploitability` in {where}"
     return "`probability_method: not-estimable` or `exploitability` in the row"

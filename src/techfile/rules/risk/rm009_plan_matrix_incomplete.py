@@ -16,9 +16,13 @@ from techfile.model.plan import Level, MatrixLabel, RiskPlan
 from techfile.model.plan.levels import normal_form, split_id_and_name
 from techfile.model.risk_evaluation import risk_plans
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.common import cited, line_words
+from techfile.rules.risk.common import clauses, line_words
 
 SHOWN = 6
+_WHY = (
+    "{clauses} asks the plan for the criteria for risk acceptability; a notified body will ask "
+    "how a risk that falls there is evaluated."
+)
 
 
 @rule("RM009")
@@ -30,13 +34,14 @@ def plan_matrix_incomplete(ctx: Context) -> Iterator[Finding]:
         plan = plans[0]
         yield ctx.finding(
             "RM009",
-            f"no risk management plan defines a risk acceptability matrix that techfile can read "
-            f"(`acceptability_matrix` in the front-matter of {plan.label}, or a table of "
-            "severity against probability in its body); a notified body will ask by which "
-            f"criteria each risk was judged acceptable{cited(ctx, 'RM009')}. Add the matrix "
-            "(severity level -> probability level -> acceptable, reduce-afap or unacceptable)",
+            "no risk management plan defines a risk acceptability matrix that techfile can read",
             plan.document.location(),
             key=(plan.document.id or plan.document.path, "none"),
+            why=f"{clauses(ctx, 'RM009')} asks the plan for the criteria for risk acceptability; "
+            "a notified body will ask by which criteria each risk was judged acceptable.",
+            fix=f"Add the matrix to {plan.label}: `acceptability_matrix` in its front-matter "
+            "(severity level -> probability level -> acceptable, reduce-afap or unacceptable), "
+            "or a table of severity against probability in its body.",
         )
         return
     for plan in plans:
@@ -65,16 +70,16 @@ def _misspelt_labels(ctx: Context, plan: RiskPlan) -> Iterator[Finding]:
             plan.matrix_path or plan.document.path,
         )
         hidden = _hidden_by(plan, label)
-        lost = f" As written, the matrix gives no verdict for {_pairs(hidden)}" if hidden else ""
+        lost = f"As written, the matrix gives no verdict for {_pairs(hidden)}. " if hidden else ""
         yield ctx.finding(
             "RM009",
             f"the acceptability matrix of {plan.label} names `{label.text}`{inside} as a "
-            f"{label.axis} level, and its {label.axis} scale has no such level: did you mean "
-            f"`{_spelt_like(label, label.suggestion)}`{at}?{lost}; a notified body will ask how "
-            f"a risk that falls there is evaluated{cited(ctx, 'RM009')}. Write the level the "
-            f"same way in the matrix and in the {label.axis} scale",
+            f"{label.axis} level, which its scale lacks: did you mean "
+            f"`{_spelt_like(label, label.suggestion)}`{at}?",
             _where(plan, label.line),
             key=(plan.document.id or plan.document.path, "unknown", label.text),
+            why=f"{lost}{_WHY.format(clauses=clauses(ctx, 'RM009'))}",
+            fix=f"Write the level the same way in the matrix and in the {label.axis} scale.",
         )
 
 
@@ -92,12 +97,13 @@ def _renamed_labels(ctx: Context, plan: RiskPlan) -> Iterator[Finding]:
         "RM009",
         f"the acceptability matrix of {plan.label} names its levels {written}{more}, where the "
         f"{' and '.join(axes)} scale{'s' if len(axes) > 1 else ''} of the plan "
-        f"name{'' if len(axes) > 1 else 's'} them {scale_words}; a risk rated by "
-        "name falls in one row of the scale and in another of the matrix, and a notified body "
-        "will ask which criteria it was evaluated with"
-        f"{cited(ctx, 'RM009')}. Make the matrix and the scale name each level the same way",
+        f"name{'' if len(axes) > 1 else 's'} them {scale_words}",
         _where(plan, renamed[0].line),
         key=(plan.document.id or plan.document.path, "renamed"),
+        why=f"{clauses(ctx, 'RM009')} asks the plan for the criteria for risk acceptability; a "
+        "risk rated by name falls in one row of the scale and in another of the matrix, and a "
+        "notified body will ask which criteria it was evaluated with.",
+        fix="Make the matrix and the scale name each level the same way.",
     )
 
 
@@ -123,11 +129,11 @@ def _gaps(ctx: Context, plan: RiskPlan) -> Iterator[Finding]:
     document = plan.document
     yield ctx.finding(
         "RM009",
-        f"the acceptability matrix of {plan.label} {' and '.join(parts)}; a notified body will "
-        f"ask how a risk that falls there is evaluated{cited(ctx, 'RM009')}. Give every "
-        "severity and probability pair of the plan a verdict",
+        f"the acceptability matrix of {plan.label} {' and '.join(parts)}",
         _where(plan, plan.matrix_line),
         key=(document.id or document.path, "incomplete"),
+        why=_WHY.format(clauses=clauses(ctx, "RM009")),
+        fix="Give every severity and probability pair of the plan a verdict.",
     )
 
 

@@ -5,19 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from techfile.model.document import Document, Item
 from techfile.model.finding import Finding
 from techfile.model.risk_evaluation import as_list, configured_aliases, evaluate_row
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.common import (
-    cited,
-    has_value,
-    in_table,
-    its_column,
-    level_pair,
-    risk_plan_rows,
-    row_name,
-)
+from techfile.rules.risk.columns import field_words
+from techfile.rules.risk.common import clauses, has_value, level_pair, risk_plan_rows, row_name
 
 
 @rule("RM010")
@@ -41,25 +33,20 @@ def information_only_control(ctx: Context) -> Iterator[Finding]:
         if evaluation.verdict != "not-acceptable":
             continue
         pair = (
-            f" ({level_pair(evaluation.severity, evaluation.probability)})"
+            f" ({level_pair(evaluation.severity, evaluation.probability)} in {plan.label})"
             if plan is not None and evaluation.severity and evaluation.probability
             else ""
         )
         names = ", ".join(c.id or "?" for c in controls if c is not None)
         yield ctx.finding(
             "RM010",
-            f"risk {row_name(row)} in {document.label()} is not acceptable before risk control"
-            f"{pair} but is controlled only by information for safety ({names}); the order of "
-            "risk control options puts information for safety after safe design and "
-            f"protective measures{cited(ctx, 'RM010', 0, 1)}. A notified body will ask why "
-            "those were not possible: add them, or record the reason in "
-            f"{_rationale_field(document, row)}",
+            f"risk {row_name(row)} in {document.label()} is not acceptable before risk control "
+            f"but is controlled only by information for safety ({names})",
             row.location_of("controls"),
             key=(row.id or str(row.line),),
+            why=f"{clauses(ctx, 'RM010', 0, 1)} put information for safety after safe design "
+            "and protective measures in the order of risk control options; for a risk that is "
+            f"not acceptable{pair}, a notified body will ask why those were not possible.",
+            fix="Add safe design or protective measures, or record why they were not possible "
+            f"in {field_words(ctx, document, row, 'priority_rationale')}.",
         )
-
-
-def _rationale_field(document: Document, row: Item) -> str:
-    if in_table(row):
-        return its_column(document, row, "priority_rationale")
-    return "`priority_rationale`"

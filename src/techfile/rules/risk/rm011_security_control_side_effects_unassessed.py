@@ -9,15 +9,8 @@ from techfile.model.document import Document, Item
 from techfile.model.finding import Finding
 from techfile.model.risk_trace import resolved_items
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.common import (
-    cited,
-    column,
-    column_in_use,
-    in_table,
-    is_security_row,
-    record,
-    row_name,
-)
+from techfile.rules.risk.columns import column_name, has_column, in_table, record
+from techfile.rules.risk.common import clauses, is_security_row, row_name
 
 
 @rule("RM011")
@@ -34,23 +27,25 @@ def security_control_side_effects_unassessed(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             "RM011",
             f"{what} {row_name(control)} in {document.label()} "
-            f"{_state(document, control, value)}; a notified body will ask whether the control "
-            "itself introduces new hazardous situations or security risks, such as an account "
-            "lockout that keeps a clinician from a result or an update that interrupts therapy"
-            f"{cited(ctx, 'RM011', 0, 1, 2)}. Assess it and "
-            f"{record(document, control, 'new_risks_assessed', 'true', 'Yes')}",
+            f"{_state(ctx, document, control, value)}",
             control.location_of("new_risks_assessed"),
             key=(control.id or str(control.line),),
+            why=f"{clauses(ctx, 'RM011', 0, 1, 2)} ask whether a risk control itself introduces "
+            "new hazardous situations or security risks; a notified body will ask whether this "
+            "one does, as an account lockout that keeps a clinician from a result or an update "
+            "that interrupts therapy would.",
+            fix="Assess the risks arising from it and "
+            f"{record(ctx, document, control, 'new_risks_assessed', 'true', 'Yes')}.",
         )
 
 
-def _state(document: Document, control: Item, value: object) -> str:
+def _state(ctx: Context, document: Document, control: Item, value: object) -> str:
     """What the control records about the assessment, in the words of its form."""
     if in_table(control):
-        header = column("new_risks_assessed")
+        header = column_name(ctx, control, "new_risks_assessed")
         if value is False:
             return f"says no in its {header} column"
-        if column_in_use(document, control, "new_risks_assessed"):
+        if has_column(ctx, document, control, "new_risks_assessed"):
             return f"leaves its {header} column empty"
         return f"has no record that the risks arising from it were assessed (no {header} column)"
     if value is False:

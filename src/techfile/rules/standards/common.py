@@ -8,6 +8,7 @@ import datetime
 
 from techfile.intake.text import decode
 from techfile.model.document import Document
+from techfile.model.evidence_classes import kind_name
 from techfile.model.standards import (
     Citation,
     Cited,
@@ -76,6 +77,12 @@ def written(ctx: Context, citation: Citation, cited: Cited, edition: Edition) ->
     text = citation.text.strip()
     several = len(readings(ctx, citation)) > 1
     return edition.ref if several or len(text) > 80 else text
+
+
+def named(document: Document) -> str:
+    """`RMP-001 (risk management plan)`; `SOUP List` alone when its name says what it is."""
+    label, kind = document.label(), kind_name(document)
+    return label if kind.casefold() in label.casefold() else f"{label} ({kind})"
 
 
 def more(count: int, field: str) -> str:

@@ -13,12 +13,18 @@ from dataclasses import dataclass
 
 from techfile.data.severity import Severity
 from techfile.model.document import Document
-from techfile.model.evidence_classes import kind_name
 from techfile.model.finding import Finding
 from techfile.model.register import UNSTATED, approval_date, is_approved, is_withdrawn, release
 from techfile.model.standards import Citation, Cited, Edition, standards_table
 from techfile.rules.base import Context, rule
-from techfile.rules.standards.common import document_citations, more, readings, span, written
+from techfile.rules.standards.common import (
+    document_citations,
+    more,
+    named,
+    readings,
+    span,
+    written,
+)
 
 DEFAULT_GRACE_DAYS = 31
 
@@ -55,15 +61,17 @@ def superseded_standard_edition(ctx: Context) -> Iterator[Finding]:
             first = group.citations[0]
             cites = written(ctx, first, group.cited, group.edition)
             cites += more(len(group.citations), first.field)
-            severity, message = _message(ctx, document, approved, group, cites, clause, grace)
+            said = _message(ctx, document, approved, group, cites, clause, grace)
             yield ctx.finding(
                 "ST001",
-                message,
+                said.message,
                 first.location,
                 clause=clause,
                 key=(document.id or document.path, group.edition.ref),
                 related=tuple(c.location for c in group.citations[1:]),
-                severity=severity,
+                severity=said.severity,
+                why=said.why,
+                fix=said.fix,
             )
 
 
@@ -87,6 +95,14 @@ def _superseded(ctx: Context, document: Document) -> list[_Group]:
     ]
 
 
+@dataclass(frozen=True)
+class _Said:
+    severity: Severity
+    message: str
+    why: str
+    fix: str
+
+
 def _message(
     ctx: Context,
     document: Document,
@@ -95,41 +111,49 @@ def _message(
     written_as: str,
     clause: str,
     grace: int,
-) -> tuple[Severity, str]:
+) -> _Said:
     edition = group.edition
     assert edition.superseded_on is not None
     replaced = edition.superseded_on.isoformat()
     successor = edition.superseded_by or "a newer edition"
     current = _current(edition)
     target = current or successor
-    cites = f"{document.label()} ({kind_name(document)}) {_verb(group)} {written_as}"
+    cites = f"{named(document)} {_verb(group)} {written_as}"
     state_of_art = (
-        f"a notified body judges the state of the art ({clause}) against current editions"
+        f"{clause} asks for the state of the art, and a notified body judges it against current "
+        "editions"
     )
+    gap = (
+        f"{state_of_art}: it will ask what changed and whether it affects the device, so a gap "
+        "assessment is needed."
+    )
+    chain = _chain(successor, current)
     if approved is None:
         state = _approval_state(ctx, document)
-        return Severity.WARNING, (
-            f"{cites}, which was replaced by {successor} on {replaced}{_chain(current)}, and "
-            f"{document.label()} {state}; a gap assessment is needed: {state_of_art} and will "
-            f"ask what changed and whether it affects the device. Assess the changes in "
-            f"{target} and cite it before approval, or record why the old edition still applies"
-            f"{_history_hint(group)}"
+        return _Said(
+            Severity.WARNING,
+            f"{cites}, replaced by {successor} on {replaced}, and it {state}",
+            gap,
+            f"{chain}Assess the changes in {target} and cite it before approval, or record why "
+            f"the old edition still applies.{_history_hint(group)}",
         )
     days = (approved - edition.superseded_on).days
     if days > grace and not group.body_only:
-        return Severity.ERROR, (
-            f"{cites}, which had been replaced by {successor} on {replaced}{_chain(current)}, "
-            f"{span(days)} before {document.label()} was approved on {approved.isoformat()}; "
-            f"{state_of_art} and will ask why the document was approved against a withdrawn "
-            f"one. Assess the changes in {target}, update the citation and approve a new "
-            "version, or record why the old edition still applies"
+        return _Said(
+            Severity.ERROR,
+            f"{cites}, replaced by {successor} on {replaced}, {span(days)} before its approval "
+            f"on {approved.isoformat()}",
+            f"{state_of_art}, and will ask why the document was approved against a withdrawn one.",
+            f"{chain}Assess the changes in {target}, update the citation and approve a new "
+            "version, or record why the old edition still applies.",
         )
-    when = _when(document, approved, days, grace)
-    return Severity.WARNING, (
-        f"{cites}, which was replaced by {successor} on {replaced}{_chain(current)}, {when}; a "
-        f"gap assessment is needed: {state_of_art} and will ask what changed and whether it "
-        f"affects the device. Assess the changes in {target}, then update the citation in a "
-        f"new approved version{_history_hint(group)}"
+    when = _when(approved, days, grace)
+    return _Said(
+        Severity.WARNING,
+        f"{cites}, replaced by {successor} on {replaced}, {when}",
+        gap,
+        f"{chain}Assess the changes in {target}, then update the citation in a new approved "
+        f"version.{_history_hint(group)}",
     )
 
 
@@ -146,29 +170,29 @@ def _current(edition: Edition) -> str | None:
     return None
 
 
-def _chain(current: str | None) -> str:
-    return f" (itself replaced since; the current edition is {current})" if current else ""
+def _chain(successor: str, current: str | None) -> str:
+    if current is None:
+        return ""
+    return f"{successor} was itself replaced since; the current edition is {current}. "
 
 
-def _when(document: Document, approved: datetime.date, days: int, grace: int) -> str:
+def _when(approved: datetime.date, days: int, grace: int) -> str:
+    on = approved.isoformat()
     if days < 0:
-        return f"after {document.label()} was approved on {approved.isoformat()}"
+        return f"after its approval on {on}"
     if days == 0:
-        return f"on the day {document.label()} was approved"
+        return f"on the day of its approval ({on})"
     if days <= grace:
-        return (
-            f"only {span(days)} before {document.label()} was approved on "
-            f"{approved.isoformat()} (within `grace-days`)"
-        )
-    return f"{span(days)} before {document.label()} was approved on {approved.isoformat()}"
+        return f"only {span(days)} before its approval on {on} (within `grace-days`)"
+    return f"{span(days)} before its approval on {on}"
 
 
 def _history_hint(group: _Group) -> str:
     if not group.body_only:
         return ""
     return (
-        "; if the text names the old edition only as history, cite the current one beside it "
-        "or suppress this finding with the reason"
+        " If the text names the old edition only as history, cite the current one beside it, "
+        "or suppress this finding with the reason."
     )
 
 

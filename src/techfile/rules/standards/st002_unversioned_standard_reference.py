@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from techfile.model.document import Document
-from techfile.model.evidence_classes import kind_name
 from techfile.model.finding import Finding
 from techfile.model.register import is_withdrawn
 from techfile.model.standards import (
@@ -26,7 +25,7 @@ from techfile.model.standards import (
     standards_table,
 )
 from techfile.rules.base import Context, rule
-from techfile.rules.standards.common import document_citations, more, readings
+from techfile.rules.standards.common import document_citations, more, named, readings
 
 _YEAR_TYPO = re.compile(r"\d{3}|\d{5,}")  # `:219`, `:20199`: a year with a digit lost or doubled
 
@@ -55,13 +54,16 @@ def unversioned_standard_reference(ctx: Context) -> Iterator[Finding]:
                 group.citations.append(citation)
         for (core, problem), group in grouped.items():
             first = group.citations[0]
+            message, why, fix = _message(ctx, document, problem, group, clause)
             yield ctx.finding(
                 "ST002",
-                _message(ctx, document, problem, group, clause),
+                message,
                 first.location,
                 clause=clause,
                 key=(document.id or document.path, core, problem),
                 related=tuple(c.location for c in group.citations[1:]),
+                why=why,
+                fix=fix,
             )
 
 
@@ -93,11 +95,14 @@ def _problem(
     return (None if in_body else "none"), None
 
 
-def _message(ctx: Context, document: Document, problem: str, group: _Group, clause: str) -> str:
+def _message(
+    ctx: Context, document: Document, problem: str, group: _Group, clause: str
+) -> tuple[str, str, str]:
+    """The finding's message, why and fix."""
     cited, first = group.cited, group.citations[0]
     designation = cited.designation or first.text.strip()
     verb = "certifies" if first.field == "certifies" else "cites"
-    name = f"{document.label()} ({kind_name(document)})"
+    name = named(document)
     if problem == "unknown" and group.near is not None:
         return _near_message(name, verb, group.near, first, len(group.citations), clause)
     hint = _current_hint(cited.core or "", designation)
@@ -112,33 +117,35 @@ def _message(ctx: Context, document: Document, problem: str, group: _Group, clau
         )
     if first.field == "certifies":
         return (
-            f"{name} {what}; a certificate is issued against one edition, and a notified "
-            "body will check that it is one to which certificates are still valid. Give "
-            f"the edition the certificate names{hint}"
+            f"{name} {what}",
+            "A certificate is issued against one edition, and a notified body will check that "
+            f"it is one to which certificates are still valid ({clause}).",
+            f"Give the edition the certificate names{hint}.",
         )
     return (
-        f"{name} {what}{more(len(group.citations), first.field)}; editions differ in their "
-        "requirements and even in clause numbers, so a notified body cannot tell "
-        f"which state of the art ({clause}) the device was held to. Give the edition "
-        f"you apply{hint}"
+        f"{name} {what}{more(len(group.citations), first.field)}",
+        f"{clause} holds the device to the state of the art, and editions differ in their "
+        "requirements and even in clause numbers, so a notified body cannot tell which one the "
+        "device was held to.",
+        f"Give the edition you apply{hint}.",
     )
 
 
 def _near_message(
     name: str, verb: str, near: NearMiss, first: Citation, count: int, clause: str
-) -> str:
+) -> tuple[str, str, str]:
     current = [e.ref for e in near.editions if not e.superseded][:2]
     listed = f" (techfile's table lists {' and '.join(current)} as current)" if current else ""
     return (
         f"{name} {verb} {near.written}{more(count, first.field)}, which is not a standard "
-        f"number techfile knows and is one keystroke from {near.meant}: did you mean "
-        f"{near.meant}? A "
-        "notified body cannot follow a citation to a standard that does not exist, nor tell "
-        f"which state of the art ({clause}) the device was held to. Correct the number"
-        f"{listed}"
+        f"number techfile knows: did you mean {near.meant}?",
+        f"{clause} holds the device to the state of the art; a notified body cannot follow a "
+        "citation to a standard that does not exist, nor tell which state of the art the "
+        "device was held to.",
+        f"Correct the number: {near.written} is one keystroke from {near.meant}{listed}.",
     )
 
 
 def _current_hint(core: str, designation: str) -> str:
     current = [e.ref for e in standards_table().current(core, is_european(designation))][:2]
-    return f"; techfile's table lists {' and '.join(current)} as current" if current else ""
+    return f" (techfile's table lists {' and '.join(current)} as current)" if current else ""

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 
 from techfile.data.severity import Severity
 from techfile.model.document import Document
-from techfile.model.evidence_classes import kind_name, supplier_of
+from techfile.model.evidence_classes import supplier_of
 from techfile.model.finding import Finding
 from techfile.model.register import is_withdrawn, parse_date
 from techfile.model.standards import CERTIFICATE_TYPES, Edition, cited_standards
 from techfile.rules.base import Context, rule
-from techfile.rules.standards.common import date_text, months_before, readings, span
+from techfile.rules.standards.common import date_text, months_before, named, readings, span
 
 SOC2_TYPE = "soc2-report"
 DEFAULT_SOC2_MONTHS = 12
@@ -31,7 +31,7 @@ def certificate_expired(ctx: Context) -> Iterator[Finding]:
 def _certificate(ctx: Context, document: Document) -> Iterator[Finding]:
     expiry = parse_date(document.meta.get("expiry_date"))
     withdrawn, certified = _withdrawn_edition(ctx, document)
-    name = f"{document.label()} ({kind_name(document)})"
+    name = named(document)
     if expiry is not None and expiry < ctx.as_of:
         days = (ctx.as_of - expiry).days
         also = ""
@@ -43,24 +43,26 @@ def _certificate(ctx: Context, document: Document) -> Iterator[Finding]:
         yield ctx.finding(
             "ST003",
             f"{name} expired on {expiry.isoformat()}, {span(days)} before "
-            f"{ctx.as_of.isoformat()}{also}; an expired certificate shows nothing about the "
-            f"{_whom(ctx, document)} today, and a notified body will ask for the current one. "
-            "File the renewed certificate (a new version with its `expiry_date`), or stop "
-            "citing this one",
+            f"{ctx.as_of.isoformat()}{also}",
             document.location("expiry_date"),
             key=(document.id or document.path, "expired"),
+            why=f"An expired certificate shows nothing about the {_whom(ctx, document)} today, "
+            "and a notified body will ask for the current one.",
+            fix="File the renewed certificate (a new version with its `expiry_date`), or stop "
+            "citing this one.",
         )
     elif withdrawn is not None:
         successor = withdrawn.superseded_by or "the current edition"
         yield ctx.finding(
             "ST003",
             f"{name} certifies {certified}; certificates to that edition stopped being valid "
-            f"on {date_text(withdrawn.withdrawn_for_certification_on)}, at the end of the "
-            f"transition to {successor}, whatever the certificate's own expiry date says. A "
-            f"notified body will ask for the certificate to {successor}; file it, or stop "
-            "citing this one",
+            f"on {date_text(withdrawn.withdrawn_for_certification_on)}",
             document.location("certifies"),
             key=(document.id or document.path, "withdrawn"),
+            why=f"Certificates to {certified} stopped being valid at the end of the transition "
+            f"to {successor}, whatever the certificate's own expiry date says; a notified body "
+            f"will ask for the certificate to {successor}.",
+            fix=f"File the certificate to {successor}, or stop citing this one.",
         )
 
 
@@ -115,15 +117,16 @@ def _soc2_report(ctx: Context, document: Document) -> Iterator[Finding]:
     of = f" of {organisation}" if organisation else ""
     yield ctx.finding(
         "ST003",
-        f"{document.label()} ({kind_name(document)}){of} covers a period that {what}, "
-        f"{span(days)} before {ctx.as_of.isoformat()}; a SOC 2 report describes how the "
-        "service organisation's controls worked during its period, and after more than "
-        f"{months} months (`soc2-max-age-months`) a notified body will ask for the current "
-        "report. File the latest report, or a bridge letter from the service organisation "
-        "that covers the time since the period ended",
+        f"{named(document)}{of} covers a period that {what}, "
+        f"{span(days)} before {ctx.as_of.isoformat()}",
         document.location(*field),
         key=(document.id or document.path, "soc2-stale"),
         severity=Severity.WARNING,
+        why="A SOC 2 report describes how the service organisation's controls worked during "
+        f"its period, and after more than {months} months (`soc2-max-age-months`) a notified "
+        "body will ask for the current report.",
+        fix="File the latest report, or a bridge letter from the service organisation that "
+        "covers the time since the period ended.",
     )
 
 
