@@ -11,7 +11,12 @@ from typing import Any
 import pytest
 
 from conftest import CliResult
-from techfile.fixture_tree import commit, git
+from techfile.cli.options import resolve_config
+from techfile.data.resources import bundled
+from techfile.engine.pipeline import RunOptions
+from techfile.engine.run import run
+from techfile.fixture_tree import commit, git, materialise
+from techfile.model.finding import Finding
 from techfile.model.register import effective_approvals, effective_status, is_approved
 from techfile.rules.document_control import dc002_changed_after_approval as document_control
 
@@ -440,3 +445,44 @@ def test_documents_the_register_withdraws_are_left_out(tree: Tree, techfile: Run
     }
     assert codes(check(tree, techfile, files, "", "--select", "DC004")) == ["DC004"]
     assert check(tree, techfile, files, REGISTER, "--select", "DC004").out == ""
+
+
+def explained(root: Path, code: str) -> list[Finding]:
+    """The rule's findings with their `why` and `fix`, which the text format does not show."""
+    config, _ = resolve_config((str(root),), False)
+    return [f for f in run(config, RunOptions((code,), use_cache=False)).findings if f.code == code]
+
+
+@pytest.mark.parametrize(
+    "case",
+    sorted(bundled("fixtures").glob("DC0*/fail")),
+    ids=lambda p: p.parent.name.split("-", 1)[0],
+)
+def test_findings_say_what_why_and_fix_apart(case: Path, tmp_path: Path) -> None:
+    """The message says what is wrong (no advice, no notified body); `why` starts from the
+    clause the finding names; `fix` says what to do. Each a sentence of its own."""
+    code = case.parent.name.split("-", 1)[0]
+    found = explained(materialise(case, tmp_path / "case"), code)
+    assert found
+    for finding in found:
+        assert not finding.message.endswith(".") and "notified body" not in finding.message
+        assert finding.why.endswith(".") and (
+            "notified body" in finding.why or "auditor" in finding.why
+        )
+        assert finding.clause is None or finding.why.startswith(finding.clause)
+        assert finding.fix[:1].isupper() and finding.fix.endswith(".")
+
+
+def test_dc002_keeps_the_approval_in_the_message_and_the_advice_apart(
+    tmp_path: Path, techfile: Run
+) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    commit(root, "2025-11-20T10:00:00+00:00", {"rmp.md": plan("2.0", ["2025-11-20"])})
+    commit(root, "2025-12-01T10:00:00+00:00", {"rmp.md": plan("2.0", ["2025-11-20"], "B.")})
+    (root / ".techfile.toml").write_text(TOML, encoding="utf-8")
+    (finding,) = explained(root, "DC002")
+    assert "was approved on 2025-11-20 as version 2.0" in finding.message
+    assert finding.message.endswith("changed its content, and `version` is still 2.0")
+    assert finding.why.startswith("ISO 13485:2016 4.2.4 expects changes to a document")
+    assert finding.fix == "Raise the version and have the change approved, or undo the change."

@@ -14,6 +14,11 @@ from techfile.data.pages import load_pages
 from techfile.data.registry import type_registry
 from techfile.data.resources import bundled
 from techfile.data.schemas import validator
+from techfile.engine.pipeline import RunOptions
+from techfile.engine.run import run
+from techfile.fixture_tree import materialise
+from techfile.intake.config import load_config
+from techfile.model.finding import Finding
 from techfile.model.lifecycle import has_phrase as _has_phrase
 from techfile.model.lifecycle import lifecycle_data
 from techfile.rules.lifecycle.sdl004_threat_model_review_overdue import _add_months
@@ -37,6 +42,13 @@ def doc(
 
 def codes(result: Any, code: str) -> list[str]:
     return [line for line in result.lines if f" {code} " in line]
+
+
+def explained(root: Path, code: str) -> list[Finding]:
+    """The rule's findings with their `why` and `fix`, which the text format does not show."""
+    config = load_config(root, root / ".techfile.toml")
+    result = run(config, RunOptions(select=(code,), use_cache=False))
+    return [f for f in result.findings if f.code == code]
 
 
 # --- the data file ----------------------------------------------------------------------
@@ -195,7 +207,10 @@ def test_sdl001_lettered_citation_counts_and_parent_does_not(tree: Tree, techfil
     text = "\n".join(found)
     assert "5.7.3" not in text  # 5.7.3(a) covers vulnerability testing
     # citing 5.7 covers no subclause; the three testing gaps share their fix: one finding
-    assert "(EN IEC 81001-5-1:2022 5.7.1, 5.7.2, 5.7.4)" in text
+    assert len(found) == 1 and "covers EN IEC 81001-5-1:2022 5.7.1, 5.7.2, 5.7.4 (" in text
+    (finding,) = explained(root, "SDL001")
+    assert "5.7.4 ask for a record of the security requirements testing" in finding.why
+    assert finding.fix.startswith("If FUZZ-1 (verification/fuzz.md) holds it, list `EN IEC")
 
 
 def test_sdl001_enterprise_test_does_not_count(tree: Tree, techfile: Run) -> None:
@@ -206,8 +221,10 @@ def test_sdl001_enterprise_test_does_not_count(tree: Tree, techfile: Run) -> Non
     root = tree(files, config='as-of = "2026-01-15"\n' + CONNECTED)
     found = codes(techfile("check", "--select", "SDL001", cwd=root), "SDL001")
     assert len(found) == 1  # one report of another product: one defect for the four clauses
-    assert "tested `Northwind office network`, not GlucoTrend" in found[0]
-    assert "5.7.1, 5.7.2, 5.7.3, 5.7.4)" in found[0]
+    assert "5.7.1, 5.7.2, 5.7.3, 5.7.4 (" in found[0]
+    (finding,) = explained(root, "SDL001")
+    assert finding.fix.startswith("Test GlucoTrend itself: STR-001")
+    assert "tested `Northwind office network`, not GlucoTrend" in finding.fix
 
 
 def test_sdl001_register_approval_source(tree: Tree, techfile: Run) -> None:
@@ -229,7 +246,9 @@ def test_sdl001_register_approval_source(tree: Tree, techfile: Run) -> None:
     assert not codes(techfile("check", "--select", "SDL001", cwd=root), "SDL001")
     root = tree(files, config='as-of = "2026-01-15"\n' + CONNECTED)
     found = codes(techfile("check", "--select", "SDL001", cwd=root), "SDL001")
-    assert len(found) == 1 and "would count once approved" in found[0]
+    assert len(found) == 1 and "covers the threat model (EN IEC 81001-5-1:2022 7.2) (" in found[0]
+    (finding,) = explained(root, "SDL001")
+    assert finding.fix.startswith("Approve TM-001 (security/threat-model.md), which would count")
 
 
 def test_sdl001_obsolete_documents_do_not_count(tree: Tree, techfile: Run) -> None:
@@ -240,7 +259,8 @@ def test_sdl001_obsolete_documents_do_not_count(tree: Tree, techfile: Run) -> No
     root = tree(files, config='as-of = "2026-01-15"\n' + CONNECTED)
     found = codes(techfile("check", "--select", "SDL001", cwd=root), "SDL001")
     assert len(found) == 1 and "threat model" in found[0]
-    assert "TM-001" not in found[0]  # an obsolete document is not suggested
+    (finding,) = explained(root, "SDL001")
+    assert finding.fix and "TM-001" not in finding.fix  # an obsolete document is not suggested
 
 
 def test_sdl001_yields_to_ev001_on_the_matrix_row(tree: Tree, techfile: Run) -> None:
@@ -367,7 +387,9 @@ def test_sdl009_reads_the_ifu_alone_only_for_software(tree: Tree, techfile: Run)
     found = codes(techfile("check", "--select", "SDL009", cwd=root), "SDL009")
     assert len(found) == 1
     assert "IT network characteristics, IT security measures or protection" in found[0]
-    assert "front-matter" not in found[0]  # the IFU has no such fields
+    (finding,) = explained(root, "SDL009")
+    assert finding.fix.startswith("Add a section for each to IFU-1 (for example `## IT network")
+    assert "front-matter" not in finding.fix  # the IFU has no such fields
 
 
 def test_sdl009_the_title_heading_does_not_count(tree: Tree, techfile: Run) -> None:
@@ -380,7 +402,7 @@ def test_sdl009_the_title_heading_does_not_count(tree: Tree, techfile: Run) -> N
     root = tree({"itsec.md": itsec}, config='as-of = "2026-01-15"\n')
     found = codes(techfile("check", "--select", "SDL009", cwd=root), "SDL009")
     # the H1 "ITSEC-1" is the title; nothing covers the IT security measures
-    assert len(found) == 1 and "say nothing about IT security measures;" in found[0]
+    assert len(found) == 1 and "say nothing about IT security measures (" in found[0]
 
 
 def test_the_example_has_no_lifecycle_findings(techfile: Run) -> None:
@@ -400,7 +422,25 @@ def test_sdl001_yields_to_ev003_for_a_draft_cited_in_the_matrix(tree: Tree, tech
         body="\n| Clause | Evidence |\n|---|---|\n| 7.2 | TM-001 |\n",
     )
     root = tree(files, config='as-of = "2026-01-15"\n' + CONNECTED)
-    alone = codes(techfile("check", "--select", "SDL001", cwd=root), "SDL001")
-    assert len(alone) == 1 and "would count once approved" in alone[0]
+    alone = explained(root, "SDL001")
+    assert len(alone) == 1 and "would count once approved" in alone[0].fix
     both = techfile("check", "--select", "SDL001,EV003", cwd=root)
     assert not codes(both, "SDL001") and len(codes(both, "EV003")) == 1
+
+
+@pytest.mark.parametrize(
+    "case",
+    sorted(bundled("fixtures").glob("SDL*/fail")),
+    ids=lambda p: p.parent.name.split("-", 1)[0],
+)
+def test_findings_say_what_why_and_fix_apart(case: Path, tmp_path: Path) -> None:
+    """The message says what is wrong (no advice, no notified body); `why` starts from the
+    clause the finding names; `fix` says what to do. Each a sentence of its own."""
+    code = case.parent.name.split("-", 1)[0]
+    found = explained(materialise(case, tmp_path / "case"), code)
+    assert found
+    for finding in found:
+        assert not finding.message.endswith(".") and "notified body" not in finding.message
+        assert finding.why.endswith(".") and "notified body" in finding.why, finding.why
+        assert finding.clause is None or finding.clause in finding.why
+        assert finding.fix[:1].isupper() and finding.fix.endswith(".")

@@ -20,7 +20,11 @@ import pytest
 from techfile.data.clauses import clause_registry
 from techfile.data.pages import load_pages
 from techfile.data.resources import bundled
+from techfile.engine.pipeline import RunOptions
+from techfile.engine.run import run
+from techfile.intake.config import load_config
 from techfile.model.document import Document
+from techfile.model.finding import Finding
 from techfile.model.register import APPROVED, UNRELEASED, UNSTATED, approval_row
 from techfile.model.table import Table
 
@@ -52,6 +56,13 @@ def _sdl001(techfile: Run, root: Path) -> list[dict[str, Any]]:
     return _findings(techfile, root, "--select", "SDL001")
 
 
+def _explained(root: Path, code: str) -> list[Finding]:
+    """The rule's findings with their `why` and `fix` (the JSON of other runs may lack them)."""
+    config = load_config(root, root / ".techfile.toml")
+    result = run(config, RunOptions(select=(code,), use_cache=False))
+    return [f for f in result.findings if f.code == code]
+
+
 def doc(doc_id: str, doc_type: str, *, status: str | None = "approved", extra: str = "") -> str:
     state = f"status: {status}\n" if status else ""
     return (
@@ -71,12 +82,16 @@ def test_openregulatory_gets_one_finding_on_the_gspr_row_of_17_2(
     finding = found[0]
     assert (finding["path"], finding["line"]) == ("templates/general/checklist-mdr.md", 150)
     message = finding["message"]
-    assert "has no product-security documentation" in message
-    assert f"{STD} secure life cycle" in message
-    assert "MDR Annex I 17.2 (" in message and " and 17.4 (" in message
-    assert "`type: security-plan`" in message and "`type: threat-model`" in message
+    assert message.startswith("the technical file has no product-security documentation")
+    assert f"{STD} secure life cycle" in message and len(message) <= 120
+    (explained,) = _explained(root, "SDL001")
+    assert explained.message == message
+    assert explained.why.startswith(f"{STD} asks for a record of each activity")
+    assert "MDR Annex I 17.2 (" in explained.why and " and 17.4 (" in explained.why
+    assert explained.fix.startswith("Start with a product security (cybersecurity) plan")
+    assert "`type: security-plan`" in explained.fix and "`type: threat-model`" in explained.fix
     # the SOUP list, which states no status, is not judged: it covers clause 8
-    assert "(4.1.7, 4.3, 5.1.1" in message and ", 8," not in message
+    assert "(4.1.7, 4.3, 5.1.1" in explained.why and ", 8," not in explained.why
 
 
 def test_openregulatory_preset_does_not_type_the_27001_mapping_as_a_conformity_matrix(
@@ -125,12 +140,17 @@ def test_rdm_reports_each_missing_kind_once_and_nothing_on_the_configuration(
     assert not any(f["path"] == ".techfile.toml" for f in found)  # 18 were there before
     testing = [f for f in found if "5.7.1" in f["message"]]
     assert len(testing) == 1  # 5.7.1 to 5.7.4: one missing security test report
-    assert "(EN IEC 81001-5-1:2022 5.7.1, 5.7.2, 5.7.3, 5.7.4)" in testing[0]["message"]
+    assert testing[0]["message"] == (
+        "no approved security test report or other document covers "
+        "EN IEC 81001-5-1:2022 5.7.1, 5.7.2, 5.7.3, 5.7.4"
+    )
     # CYBSEC-001 states no status: techfile does not call it unapproved, so it covers 7.3
     assert not any("security risk assessment (" in f["message"] for f in found)
-    assert not any("not given" in f["message"] for f in found)
-    on_cyber = [f for f in found if f["path"] == RDM_CYBER]
-    assert on_cyber and all("If CYBSEC-001" in f["message"] for f in on_cyber)
+    explained = _explained(root, "SDL001")
+    assert [f.message for f in explained] == [f["message"] for f in found]
+    assert not any("not given" in f.fix or "not given" in f.why for f in explained)
+    on_cyber = [f for f in explained if f.location.path == RDM_CYBER]
+    assert on_cyber and all(f.fix.startswith("If CYBSEC-001") for f in on_cyber)
     assert len(found) == len({f["message"] for f in found})
 
 
@@ -147,7 +167,8 @@ def test_gstt_empty_approval_row_is_not_an_approval(tmp_path: Path, techfile: Ru
     risk = [f for f in found if "security risk assessment (" in f["message"]]
     assert len(risk) == 1
     assert (risk[0]["path"], risk[0]["line"]) == (GSTT_CYBER, 30)  # the `**Approval**` row
-    assert "would count once approved (its Approval row is empty)" in risk[0]["message"]
+    (explained,) = [f for f in _explained(root, "SDL001") if f.message == risk[0]["message"]]
+    assert "would count once approved (its Approval row is empty)" in explained.fix
     assert not any(f["path"] == ".techfile.toml" for f in found)
 
 
@@ -203,13 +224,14 @@ def test_one_draft_report_and_one_wrong_test_type_are_two_defects(
         )
     )
     root = tree(files, config='as-of = "2026-01-15"\n' + CONNECTED)
-    messages = [f["message"] for f in _sdl001(techfile, root)]
-    assert len(messages) == 2
-    draft = next(m for m in messages if "would count once approved" in m)
-    assert "(EN IEC 81001-5-1:2022 5.7.1, 5.7.2, 5.7.3)" in draft
-    assert "(status: `draft`)" in draft
-    kind = next(m for m in messages if "names no penetration testing" in m)
-    assert "(EN IEC 81001-5-1:2022 5.7.4)" in kind
+    found = _explained(root, "SDL001")
+    assert len(found) == 2
+    draft = next(f for f in found if "would count once approved" in f.fix)
+    assert draft.message.endswith("covers EN IEC 81001-5-1:2022 5.7.1, 5.7.2, 5.7.3")
+    assert draft.fix.startswith("Approve STR-001") and "(status: `draft`)." in draft.fix
+    kind = next(f for f in found if "names no penetration testing" in f.fix)
+    assert kind.message.endswith("covers the penetration testing (EN IEC 81001-5-1:2022 5.7.4)")
+    assert kind.fix.startswith("If STR-001 (verification/security-test-report.md) includes")
 
 
 def test_a_file_with_security_documentation_is_not_told_it_has_none(
@@ -243,7 +265,14 @@ def test_sub001_says_what_the_status_is(tree: Tree, techfile: Run, status: str, 
     found = _findings(techfile, root, "--profile", "submission", "--select", "SUB001")
     assert len(found) == 1 and words in found[0]["message"]
     assert "is no status" not in found[0]["message"]
-    assert "ISO 13485:2016 4.2.4 and MDR Annex II 4" in found[0]["message"]
+    assert "ISO 13485:2016 4.2.4 and MDR Annex II 4" in found[0]["why"]
+    assert found[0]["fix"].startswith("Approve it, with its version and approval record,")
+
+
+def test_sub001_names_a_status_it_does_not_know_as_written(tree: Tree, techfile: Run) -> None:
+    root = tree({"rmp.md": doc("RMP-001", "risk-management-plan", status="final")})
+    found = _findings(techfile, root, "--profile", "submission", "--select", "SUB001")
+    assert [f["message"] for f in found] == ["RMP-001 has the status `final`, not `approved`"]
 
 
 def test_sub001_lists_documents_without_status_in_one_finding(
@@ -285,8 +314,12 @@ def test_sdl008_names_mdcg_2019_16_with_its_revision(tree: Tree, techfile: Run) 
         "TM-1", "threat-model", extra="mitigations:\n  - {id: M-2, implemented_by: operator}\n"
     )
     root = tree({"tm.md": threat_model}, config='as-of = "2026-01-15"\n')
-    found = _findings(techfile, root, "--select", "SDL008")
-    assert len(found) == 1 and "MDCG 2019-16 Rev.1 3.6" in found[0]["message"]
+    found = _explained(root, "SDL008")
+    assert len(found) == 1 and "MDCG 2019-16 Rev.1 3.6" in found[0].why
+    assert found[0].message.endswith(
+        "relies on the operator, but the technical file has no IT "
+        "security requirements or IFU document"
+    )
 
 
 def _pentest(level: str) -> str:
@@ -313,11 +346,12 @@ def test_sdl003_warns_below_the_table_a1_level_for_penetration_tests(
     tree: Tree, techfile: Run, level: str, warned: bool
 ) -> None:
     root = tree({"str.md": _pentest(level)}, config='as-of = "2026-01-15"\n' + CONNECTED)
-    found = _findings(techfile, root, "--select", "SDL003")
+    found = _explained(root, "SDL003")
     assert bool(found) is warned
     if warned:
-        assert found[0]["severity"] == "warning"
-        assert f"Table A.1 in the informative Annex A of {STD}" in found[0]["message"]
+        assert found[0].severity.label == "warning"
+        assert found[0].message.endswith(f"by testers with independence level `{level}`")
+        assert found[0].why.startswith(f"Table A.1 in the informative Annex A of {STD}")
 
 
 def test_sdl003_minimum_level_is_an_option(tree: Tree, techfile: Run) -> None:
@@ -326,8 +360,9 @@ def test_sdl003_minimum_level_is_an_option(tree: Tree, techfile: Run) -> None:
         'penetration-test-independence = "independent-organisation"\n'
     )
     root = tree({"str.md": _pentest("independent-department")}, config=config + CONNECTED)
-    found = _findings(techfile, root, "--select", "SDL003")
-    assert len(found) == 1 and "by an independent organisation" in found[0]["message"]
+    found = _explained(root, "SDL003")
+    assert len(found) == 1 and found[0].fix.endswith("repeated by an independent organisation.")
+    assert "recommends penetration testing by an independent organisation" in found[0].why
 
 
 def test_sdl004_page_states_the_yearly_review_and_its_default_matches() -> None:
@@ -336,3 +371,58 @@ def test_sdl004_page_states_the_yearly_review_and_its_default_matches() -> None:
     assert f"{STD} 7.2 requires the threat model" in page.sections["why it matters"]
     assert "at least once a year" in page.sections["why it matters"]
     assert "not been able to check" not in page.sections["why it matters"]
+
+
+# --- references typed by what the page says they name: "a test or a document" ------------------
+
+_REQUIREMENTS = """---
+id: SEC-REQ-001
+type: security-requirements
+title: Security requirements
+status: approved
+requirements:
+  - {id: SR-1, text: Sessions expire after 15 minutes, verified_by: [T-1]}
+  - {id: SR-2, text: Readings are signed, verified_by: [TR-001]}
+  - {id: SR-3, text: Logs are kept, verified_by: [TR-001:TC-1]}
+---
+
+# Security requirements
+"""
+_THREATS = """---
+id: TM-001
+type: threat-model
+title: Threat model
+status: approved
+threats:
+  - {id: T-1, title: Session hijack, safety_impact: none, safety_impact_rationale: No dosing}
+mitigations:
+  - {id: M-1, description: Session expiry, implemented_by: product, verified_by: [SR-1]}
+  - {id: M-2, description: Signed readings, implemented_by: product, verified_by: [TC-1]}
+---
+
+# Threat model
+"""
+_TESTS = """---
+id: TR-001
+type: test-report
+title: Test report
+status: approved
+tests:
+  - {id: TC-1, title: Log retention, result: pass}
+---
+
+# Test report
+"""
+
+
+def test_a_verification_that_names_a_requirement_or_a_threat_is_no_test(tree: Tree) -> None:
+    """SDL002/SDL007 pages: verification is "a test or a document"; a requirement or a threat
+    named there verifies nothing, and the finding says what the reference resolved to."""
+    files = {"req.md": _REQUIREMENTS, "tm.md": _THREATS, "tr.md": _TESTS}
+    root = tree(files, config='as-of = "2026-01-15"\n' + CONNECTED)
+    (requirement,) = _explained(root, "SDL007")
+    assert requirement.location.item_id == "SR-1"
+    assert "names T-1 (a threat of TM-001), not a test" in requirement.message
+    (mitigation,) = _explained(root, "SDL002")
+    assert mitigation.location.item_id == "M-1"
+    assert "names SR-1 (a requirement of SEC-REQ-001), not a test" in mitigation.message

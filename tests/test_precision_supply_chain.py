@@ -17,9 +17,12 @@ from pathlib import Path
 import pytest
 
 from techfile.cli import main
+from techfile.cli.options import resolve_config
 from techfile.data.clauses import clause_registry
 from techfile.data.pages import load_pages
 from techfile.data.registry import load_data
+from techfile.engine.pipeline import RunOptions
+from techfile.engine.run import run
 from techfile.rules.supply_chain.common import _as_date
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +48,14 @@ def _run(
     out = capsys.readouterr().out
     assert code in (0, 1), out
     findings: list[dict[str, object]] = json.loads(out)["findings"]
+    # `why` and `fix` from the same run through the API (the JSON need not carry them)
+    config, _ = resolve_config((str(root),), False)
+    as_of = datetime.date.fromisoformat(AS_OF)
+    options = RunOptions(tuple(select.split(",")), as_of=as_of, use_cache=False)
+    explained = run(config, options).findings
+    assert [f.message for f in explained] == [f["message"] for f in findings]
+    for finding, full in zip(findings, explained, strict=True):
+        finding.update(why=full.why, fix=full.fix)
     return findings
 
 
@@ -70,8 +81,8 @@ def test_openregulatory_last_verified_at_is_the_anomaly_review(
     six years old (SC004)."""
     root = _preset_copy("openregulatory-templates", tmp_path)
     findings = _run(root, monkeypatch, capsys, "SC002,SC004,FM004")
-    messages = [str(f["message"]) for f in findings if f["path"] == OPENREG_SOUP]
-    assert not any("anomaly review" in m for m in messages if "SC002" in m)
+    sc002 = [f for f in findings if f["path"] == OPENREG_SOUP and f["code"] == "SC002"]
+    assert sc002 and not any("anomaly review" in str(f["message"]) for f in sc002)
     assert not any(f["code"] == "FM004" and f["path"] == OPENREG_SOUP for f in findings)
     stale = [f for f in findings if f["code"] == "SC004"]
     assert len(stale) == 1
@@ -79,7 +90,9 @@ def test_openregulatory_last_verified_at_is_the_anomaly_review(
     assert "react-native" in str(stale[0]["message"]) and "2020-10-23" in str(stale[0]["message"])
     # the one remaining SC002: the template has no manufacturer column (IEC 62304 8.1.2 b)
     assert [(f["code"], f["line"]) for f in findings if f["code"] == "SC002"] == [("SC002", 47)]
-    assert "no manufacturer" in str(next(f for f in findings if f["code"] == "SC002")["message"])
+    (missing,) = [f for f in findings if f["code"] == "SC002"]
+    assert str(missing["message"]).endswith("has no manufacturer")
+    assert missing["fix"] == 'Fill in its "Manufacturer" cell.'  # a table row: its column
 
 
 def test_dates_are_read_day_first_with_dots_and_never_guessed() -> None:
@@ -111,7 +124,13 @@ def test_generated_soup_list_gives_one_finding_per_defect(
     assert any("names its manufacturer" in m for m in messages)
     assert any("has requirements" in m for m in messages)
     for name in ("covidx", "api", "evaluate", "monitoring"):
-        assert any(f"({name}) " in m and "no version" in m and "not SOUP" in m for m in messages)
+        (row,) = [f for f in findings if f"({name}) " in str(f["message"])]
+        assert str(row["message"]).endswith("has no version")
+        assert str(row["fix"]).startswith('Fill in its "Version" cell. If ')
+        assert f"If {name} is your own code" in str(row["fix"]) and "not SOUP" in str(row["fix"])
+    # the rows left out are named where the whole-list findings say why
+    whole = [f for f in findings if "none of the 24" in str(f["message"])]
+    assert all("Its 10 other rows (" in str(f["why"]) for f in whole)
 
 
 @pytest.mark.parametrize(
@@ -145,8 +164,9 @@ def test_generated_soup_list_stale_reviews_are_one_finding(
     root = _preset_copy("Fabrizio250-test_ct_covid", tmp_path)
     findings = _run(root, monkeypatch, capsys, "SC004")
     assert _lines(findings, "SC004") == [(FABRIZIO_SOUP, 45)]
-    message = str(findings[0]["message"])
-    assert "all 20 SOUP items" in message and "2024-09-29" in message and "2024-01-25" in message
+    message, fix = str(findings[0]["message"]), str(findings[0]["fix"])
+    assert "all 20 SOUP items" in message and message.endswith("months before 2026-12-07")
+    assert "2024-09-29" in fix and "2024-01-25" in fix and '"Last verified at" column' in fix
 
 
 def _soup(rows: str, header: str = "| Name | Version | Manufacturer | Scope |") -> str:
@@ -286,7 +306,9 @@ def test_log4shell_exploitable_without_a_risk_assessment_is_reported(
     message = str(findings[0]["message"])
     assert "CVE-2021-44228" in message and "`exploitable`" in message
     assert findings[0]["clause"] == "MDCG 2019-16 Rev.1 3.2"
-    assert "EN IEC 81001-5-1:2022 9.4" in message
+    assert str(findings[0]["why"]).startswith("MDCG 2019-16 Rev.1 3.2 expects")
+    assert "EN IEC 81001-5-1:2022 9.4" in str(findings[0]["why"])
+    assert "`analysis.detail`" in str(findings[0]["fix"])  # a VEX entry, not a report row
 
 
 def test_log4shell_traced_to_the_security_risk_assessment_passes(
@@ -332,9 +354,9 @@ def test_a_vulnerability_without_affects_does_not_claim_to_be_delivered(
     findings = _run(root, monkeypatch, capsys, "SC005")
     assert len(findings) == 1
     message = str(findings[0]["message"])
-    assert "names no affected component and has no analysis state" in message
-    assert "delivered with the software" not in message
-    assert "`affects`" in message
+    assert message.endswith("names no affected component and has no analysis state")
+    assert "delivered" not in message
+    assert "`affects`" in str(findings[0]["fix"])
 
 
 def _report(rows: str) -> str:
@@ -358,9 +380,11 @@ def test_not_affected_needs_a_justification_and_will_not_fix_a_rationale(
     findings = _run(root, monkeypatch, capsys, "SC005")
     found = sorted((str(f["item"]), str(f["severity"])) for f in findings)
     assert found == [("CVE-2024-0001", "warning"), ("CVE-2024-0003", "warning")]
-    messages = " ".join(str(f["message"]) for f in findings)
-    assert "CISA Minimum Requirements for VEX (April 2023)" in messages
-    assert "will_not_fix" in messages
+    justification, rationale = findings
+    assert "CISA Minimum Requirements for VEX (April 2023)" in str(justification["why"])
+    assert 'its "Justification" cell' in str(justification["fix"])  # the report's column
+    assert "will_not_fix" in str(rationale["message"])
+    assert str(rationale["fix"]).endswith('in its "Justification" cell.')
 
 
 def test_one_row_per_affected_component_is_one_risk_finding(
@@ -373,7 +397,8 @@ def test_one_row_per_affected_component_is_one_risk_finding(
     root = _tree(tmp_path, {"vr.md": _report(rows), ".techfile.toml": ""})
     findings = _run(root, monkeypatch, capsys, "SC005,SC006")
     assert [f["code"] for f in findings] == ["SC006"]
-    assert "log4j-core 2.14.1, log4j-api 2.14.1" in str(findings[0]["message"])
+    assert "log4j-core 2.14.1, log4j-api 2.14.1 in VR-001." in str(findings[0]["fix"])
+    assert 'the report\'s "Risk refs" column.' in str(findings[0]["fix"])
 
 
 def test_one_row_per_affected_component_is_no_duplicate_id(

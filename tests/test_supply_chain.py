@@ -11,10 +11,15 @@ import yaml
 
 from conftest import REALWORLD
 from techfile.cli import main
+from techfile.cli.options import resolve_config
 from techfile.data.clauses import clause_registry
 from techfile.data.resources import bundled
 from techfile.data.schemas import validator
+from techfile.engine.pipeline import RunOptions
+from techfile.engine.run import run
+from techfile.fixture_tree import materialise
 from techfile.intake import sbom as sb
+from techfile.model.finding import Finding
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = 'as-of = "2026-01-15"\n'
@@ -40,6 +45,12 @@ def _check(
     capsys.readouterr()
     code = main(["check", "--no-cache", *args])
     return code, capsys.readouterr().out.splitlines()
+
+
+def _explained(root: Path, *codes: str) -> list[Finding]:
+    """The findings with their `why` and `fix`, which the text format does not show."""
+    config, _ = resolve_config((str(root),), False)
+    return run(config, RunOptions(codes, use_cache=False)).findings
 
 
 def _bom(components: list[dict[str, object]], **extra: object) -> str:
@@ -265,7 +276,9 @@ def test_sc001_scope_direct_and_ignored_components(
     _write(tmp_path, files)
     _, lines = _check(tmp_path, monkeypatch, capsys, "--select", "SC001")
     assert len(lines) == 2 and all("is not in the SOUP list" in line for line in lines)
-    assert any("six 1.16.0" in line and "transitive dependency" in line for line in lines)
+    six = [f for f in _explained(tmp_path, "SC001") if "six 1.16.0" in f.message]
+    assert len(six) == 1 and "It is a transitive dependency" in six[0].fix
+    assert 'sbom-scope = "direct"' in six[0].fix
     (tmp_path / ".techfile.toml").write_text(
         CONFIG + '[rules.SC001]\nsbom-scope = "direct"\nignore-components = ["pkg:pypi/acme-*"]\n',
         encoding="utf-8",
@@ -353,7 +366,11 @@ def test_sc003_us_market_requires_a_machine_readable_sbom(
         tmp_path, {".techfile.toml": CONFIG + device, "soup.md": _soup("| S-01 | a | 1 | b | |")}
     )
     _, lines = _check(tmp_path, monkeypatch, capsys, "--select", "SC003")
-    assert len(lines) == 1 and "524B(b)(3)" in lines[0] and lines[0].startswith("soup.md:1:")
+    assert len(lines) == 1 and "no machine-readable SBOM" in lines[0]
+    assert lines[0].startswith("soup.md:1:")
+    (finding,) = _explained(tmp_path, "SC003")
+    assert finding.clause == "FD&C Act 524B(b)(3)" and finding.why.startswith("FD&C Act 524B(b)(3)")
+    assert "--artifact sbom=PATH" in finding.fix
     (tmp_path / ".techfile.toml").write_text(
         CONFIG + device + "connected = false\n", encoding="utf-8"
     )
@@ -431,7 +448,9 @@ def test_safety_class_a_skips_class_b_checks_and_staleness(
     (tmp_path / ".techfile.toml").write_text(CONFIG, encoding="utf-8")
     _, lines = _check(tmp_path, monkeypatch, capsys, "--select", "SC002,SC004")
     assert any("SC004" in line for line in lines)
-    assert any("SC002" in line and "class C requirements" in line for line in lines)
+    (no_class,) = [f for f in _explained(tmp_path, "SC002") if "requirements" in f.message]
+    assert "No software safety class is recorded" in no_class.why
+    assert "applies class C requirements until one is." in no_class.why
 
 
 # ------------------------------------------------------------------------------ SC005
@@ -499,3 +518,22 @@ def test_unique_items_is_checked_quickly_and_as_the_schema_says(
     duplicate = sb.validate(sb.load_path(tmp_path / "dup.json", "dup.json", 10**8))
     assert duplicate.errors == 1 and "non-unique" in duplicate.first_message
     assert sb._canonical([1.0, {"a": 2.0}, True]) == [1, {"a": 2}, True]
+
+
+@pytest.mark.parametrize(
+    "case",
+    sorted(bundled("fixtures").glob("SC0*/fail")),
+    ids=lambda p: p.parent.name.split("-", 1)[0],
+)
+def test_findings_say_what_why_and_fix_apart(case: Path, tmp_path: Path) -> None:
+    """The message says what is wrong (no advice, no notified body); `why` starts from the
+    clause the finding names; `fix` says what to do. Each a sentence of its own."""
+    code = case.parent.name.split("-", 1)[0]
+    found = _explained(materialise(case, tmp_path / "case"), code)
+    assert found
+    for finding in found:
+        assert not finding.message.endswith(".") and "notified body" not in finding.message
+        assert finding.why.endswith(".")
+        assert any(who in finding.why for who in ("notified body", "FDA")), finding.why
+        assert finding.clause is None or finding.clause in finding.why
+        assert finding.fix[:1].isupper() and finding.fix.endswith(".")

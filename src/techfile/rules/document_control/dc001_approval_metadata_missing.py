@@ -34,12 +34,14 @@ def approval_metadata_missing(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             "DC001",
             f"{document.label()} ({kind_name(document)}) is approved but "
-            f"{join_words([p for p, _ in problems])}; "
-            f"a notified body auditing document control ({clause}) will ask which version was "
-            f"approved, by whom, in what role and when. {fix}",
+            f"{join_words([p for p, _ in problems])}",
             problems[0][1],
             clause=clause,
             key=(document.id or document.path,),
+            why=f"{clause} asks for documents to be approved before they are issued; a notified "
+            "body auditing document control will ask which version was approved, by whom, in "
+            "what role and when.",
+            fix=fix,
         )
 
 
@@ -66,7 +68,7 @@ def _fix(
 ) -> str:
     register = bool(approvals) and approvals[0].source == "register"
     if register:
-        return "Complete the document's entry in the register: `version`, `approved_by`, `date`"
+        return "Complete the document's entry in the register: `version`, `approved_by`, `date`."
     fixes = []
     if version is None:
         fixes.append("add `version` (in quotes, so that `2.10` stays 2.10)")
@@ -75,7 +77,7 @@ def _fix(
     elif len(problems) > (version is None):
         fixes.append("give each approval `by`, `role` and a `date` written YYYY-MM-DD")
     fix = join_words(fixes)
-    return fix[:1].upper() + fix[1:]
+    return f"{fix[:1].upper()}{fix[1:]}."
 
 
 def _missing(approval: Approval) -> list[str]:

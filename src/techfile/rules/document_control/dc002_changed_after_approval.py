@@ -236,13 +236,13 @@ def _changed(ctx: Context, candidate: _Candidate, clause: str) -> Finding | None
         "DC002",
         f"{document.label()} ({kind_name(document)}) was approved on "
         f"{candidate.approved.isoformat()} as version {candidate.version}{approver}, but "
-        f"{_which(changed)} afterwards, and `version` is still {candidate.version}; {clause} "
-        "expects changes to a document to be reviewed and approved, and a notified body will "
-        "ask which text was approved. Raise the version and have the change approved, or undo "
-        "the change",
+        f"{_which(changed)}, and `version` is still {candidate.version}",
         document.location("version"),
         clause=clause,
         key=(document.id or document.path, candidate.version),
+        why=f"{clause} expects changes to a document to be reviewed and approved, and a notified "
+        "body will ask which text was approved.",
+        fix="Raise the version and have the change approved, or undo the change.",
     )
 
 

@@ -33,14 +33,14 @@ def reference_to_obsolete_document(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 "DC003",
                 f"{document.label()} {refers} {target.label()} "
-                f"({kind_name(target)}), which is {status}{_replacement(ctx, target)}; {clause} "
-                "expects obsolete documents to be kept out of use, and a notified body will ask "
-                "why a released document still relies on a withdrawn one. Reference the current "
-                "document instead, and issue a new approved version",
+                f"({kind_name(target)}), which is {status}{_replacement(ctx, target)}",
                 locations[0],
                 clause=clause,
                 key=(document.id or document.path, target.id or target.path),
                 related=tuple(locations[1:]),
+                why=f"{clause} expects obsolete documents to be kept out of use, and a notified "
+                "body will ask why a released document still relies on a withdrawn one.",
+                fix="Reference the current document instead, and issue a new approved version.",
             )
 
 

@@ -29,11 +29,12 @@ def review_overdue(ctx: Context) -> Iterator[Finding]:
             "DC004",
             f"{document.label()} ({kind_name(document)}) was due for review on {due.isoformat()} "
             f"(`next_review`), {days} day{'s' if days != 1 else ''} before "
-            f"{ctx.as_of.isoformat()}; {clause} expects documents to be reviewed and, where "
-            "needed, updated and approved again, and an auditor will ask for the record of that "
-            "review. Review it and record the result: a new approved version, or a new approval "
-            "with the next review date",
+            f"{ctx.as_of.isoformat()}",
             document.location("next_review"),
             clause=clause,
             key=(document.id or document.path, due.isoformat()),
+            why=f"{clause} expects documents to be reviewed and, where needed, updated and "
+            "approved again, and an auditor will ask for the record of that review.",
+            fix="Review it and record the result: a new approved version, or a new approval with "
+            "the next review date.",
         )

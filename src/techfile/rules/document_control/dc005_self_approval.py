@@ -40,12 +40,14 @@ def self_approval(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             "DC005",
             f"{document.label()} ({kind_name(document)}) is approved only by {whose}, {name} (its "
-            f"{listed} name nobody else); techfile's policy default expects a controlled document "
-            "to be reviewed and approved by someone besides its author before release, and an "
-            "auditor will question an approval nobody else gave. Add an approval by a second "
-            "person, or record why one person may approve this document",
+            f"{listed} name nobody else)",
             location,
             key=(document.id or document.path,),
+            why="No clause says so in as many words: techfile's policy default expects a "
+            "controlled document to be reviewed and approved by someone besides its author "
+            "before release, and an auditor will question an approval nobody else gave.",
+            fix="Add an approval by a second person, or record why one person may approve this "
+            "document.",
         )
 
 

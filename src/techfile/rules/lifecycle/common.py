@@ -21,6 +21,14 @@ from techfile.model.register import (
 from techfile.rules.base import Context
 
 RELIANCE = ("environment", "operator", "user")  # implemented_by values outside the product
+# The column a fix names when an item is a table row: the header data/columns.yaml reads as the
+# field (a team's own header may be one of its aliases).
+COLUMN_HEADERS = {
+    "verified_by": "Verified by",
+    "covers": "Covers",
+    "disposition": "Disposition",
+    "status": "Status",
+}
 
 
 def _text(value: Any) -> str | None:
@@ -75,6 +83,14 @@ def note_unstated(ctx: Context) -> None:
     notice = unstated_notice(count) if count else None
     if notice and notice not in ctx.notices:
         ctx.notices.append(notice)
+
+
+def written_as(item: Item, field: str) -> str:
+    """Where the document records the field for this item: `verified_by` in front-matter,
+    the "Verified by" column of a table row."""
+    if item.source == "table":
+        return f'the "{COLUMN_HEADERS.get(field, field)}" column'
+    return f"`{field}`"
 
 
 def _label(document: Document) -> str:

@@ -147,23 +147,33 @@ def _missing_finding(ctx: Context, gap: _Gap, cited: Cited) -> Finding:
     display = ctx.clauses.display(_ref(ctx, first))
     numbers = ", ".join(c.id for c in gap.missing)
     where = f"{display.rsplit(' ', 1)[0]} {numbers}"
-    message = (
-        f"no approved document covers the {_names(gap.activities)} ({where}); a notified body "
-        "will ask for it. "
-    )
+    names = _names(gap.activities)
     entries = "`, `".join(ctx.clauses.display(_ref(ctx, c)) for c in gap.missing)
     suggestions = list(gap.suggestions)
     if suggestions:
-        message += _suggestion_text(suggestions, entries)
+        fix = _suggestion_text(suggestions, entries)
     else:
-        message += _generic_fix(gap.activities[0], entries)
+        fix = _generic_fix(gap.activities[0], entries)
     return ctx.finding(
         "SDL001",
-        message,
+        _missing_message(gap, names, where),
         activity_anchor(ctx, list(gap.missing), suggestions),
         clause=display,
         key=("+".join(a.id for a in gap.activities),),
+        why=f"{where} {'ask' if len(gap.missing) > 1 else 'asks'} for a record of the {names}; "
+        "without an approved document that covers it, nothing shows that it was done, and a "
+        "notified body will ask for it.",
+        fix=fix,
     )
+
+
+def _missing_message(gap: _Gap, names: str, where: str) -> str:
+    """`no approved document covers the threat model (... 7.2)`; activities of one kind of
+    evidence by their clauses (their names are in `why`)."""
+    evidence = gap.activities[0].evidence
+    if len(gap.activities) > 1 and evidence:
+        return f"no approved {evidence} or other document covers {where}"
+    return f"no approved document covers the {names} ({where})"
 
 
 def _generic_fix(activity: Activity, entries: str) -> str:
@@ -171,8 +181,8 @@ def _generic_fix(activity: Activity, entries: str) -> str:
         kinds = " or ".join(f"`type: {t}`" for t in activity.types)
         return (
             f"Add an approved document of {kinds}, or list `{entries}` in the `evidence_for` of "
-            "the approved document that holds it"
+            "the approved document that holds it."
         )
     usual = " or ".join(f"`{t}`" for t in activity.also_in[:3])
     often = f" (often a document of type {usual})" if usual else ""
-    return f"List `{entries}` in the `evidence_for` of the approved document that holds it{often}"
+    return f"List `{entries}` in the `evidence_for` of the approved document that holds it{often}."

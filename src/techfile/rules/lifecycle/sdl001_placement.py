@@ -112,12 +112,9 @@ def _first_documents() -> str:
         what = (known.title if known else type_name.replace("-", " ")).lower()
         named.append(f"a {what} (`type: {type_name}`, {', '.join(activity.clauses)})")
     if not named:
-        return ""
+        return "Write the records of the secure life cycle's activities"
     listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
-    return (
-        f" Start with {listed}, then the other activities' records; `techfile template TYPE` "
-        "prints a skeleton of each"
-    )
+    return f"Start with {listed}, then the other activities' records"
 
 
 def _anchor_for_whole_file(ctx: Context, family: str | None) -> Location:
@@ -139,18 +136,17 @@ def no_security_documentation(ctx: Context, missing: list[Clause]) -> Finding:
     standard = standard.rsplit(" ", 1)[0]
     numbers = ", ".join(c.id for c in ordered)
     regulation = _regulation_text(ctx)
-    needs = f", and {regulation} without the evidence they rest on" if regulation else ""
-    message = (
-        "the technical file has no product-security documentation: no security plan, threat "
-        "model, security risk assessment, security test report or other record of the "
-        f"{standard} secure life cycle. That leaves {len(ordered)} of its clauses without "
-        f"evidence ({numbers}){needs}; a notified body assessing a device with software asks "
-        f"for this record first.{_first_documents()}"
-    )
+    needs = f", and {regulation} lack the evidence they rest on" if regulation else ""
     return ctx.finding(
         "SDL001",
-        message,
+        "the technical file has no product-security documentation: no record of the "
+        f"{standard} secure life cycle",
         _anchor_for_whole_file(ctx, first.family),
         clause=standard,
         key=("no-security-documentation",),
+        why=f"{standard} asks for a record of each activity of its secure life cycle: without a "
+        "security plan, threat model, security risk assessment, security test report or other "
+        f"record, {len(ordered)} of its clauses have no evidence ({numbers}){needs}. A notified "
+        "body assessing a device with software asks for this record first.",
+        fix=f"{_first_documents()}; `techfile template TYPE` prints a skeleton of each.",
     )

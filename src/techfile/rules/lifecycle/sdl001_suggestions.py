@@ -53,15 +53,14 @@ class _Suggestion:
 
 
 def _suggestion_text(suggestions: list[_Suggestion], entries: str) -> str:
+    """The fix: one sentence for each of the likeliest files (one for several holders)."""
     shown = suggestions[:SUGGESTIONS]
     holders = [s for s in shown if s.holder]
     if len(holders) == len(shown) > 1 and len({s.unapproved for s in holders}) == 1:
         names = " or ".join(str(s.holder) for s in holders)
         approve = " and approve it" if holders[0].unapproved else ""
-        text = f"if {names} holds it, list `{entries}` in its `evidence_for`{approve}"
-    else:
-        text = "; ".join(s.text for s in shown)
-    return text[:1].upper() + text[1:]
+        return f"If {names} holds it, list `{entries}` in its `evidence_for`{approve}."
+    return " ".join(f"{s.text[:1].upper()}{s.text[1:]}." for s in shown)
 
 
 def _suggestions(
@@ -100,7 +99,8 @@ def _suggestions(
         if relevant and accepted and not _is_approved(ctx, document):
             add(
                 document,
-                f"{_label(document)} would count once approved ({_status_text(ctx, document)})",
+                f"approve {_label(document)}, which would count once approved "
+                f"({_status_text(ctx, document)})",
                 _release_location(ctx, document),
                 "unapproved",
             )
@@ -109,8 +109,9 @@ def _suggestions(
         if counts_by_type(activity, document) and ctx.tests_other_product(document):
             add(
                 document,
-                f"{_label(document)} tested `{tested_product(document)}`, not "
-                f"{ctx.device_name()}, so it is not evidence for the device",
+                f"test {ctx.device_name()} itself: {_label(document)} tested "
+                f"`{tested_product(document)}`, not {ctx.device_name()}, so it is not evidence "
+                "for the device",
                 document.location("test_object", "product"),
                 "other-product",
             )
@@ -123,10 +124,9 @@ def _suggestions(
         ):
             add(
                 document,
-                f"{_label(document)} is a {document.type.replace('-', ' ')} whose `test_type` "
-                f"({_test_type_words(document)}) names no {activity.name}; if it includes "
-                f"{activity.name}, say so in `test_type`, or list `{display}` in its "
-                "`evidence_for`",
+                f"if {_label(document)} includes {activity.name}, say so in its `test_type`, "
+                f"which names no {activity.name} ({_test_type_words(document)}), or list "
+                f"`{display}` in its `evidence_for`",
                 document.location("test_type"),
                 "test-type",
             )
@@ -148,8 +148,8 @@ def _suggestions(
         if suggested_type:
             add(
                 document,
-                f"the file {document.path} looks like a {suggested_type.replace('-', ' ')} but "
-                f"has no document type techfile knows; give it `type: {suggested_type}`",
+                f"give {document.path} `type: {suggested_type}`: it looks like a "
+                f"{suggested_type.replace('-', ' ')} but has no document type techfile knows",
                 document.location(),
                 "untyped",
             )

@@ -59,13 +59,15 @@ def tester_objectivity_undocumented(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 "SDL003",
                 f"security test report {document.label()} does not document how independent "
-                f"the testers were from the developers; {clause} requires the testers' "
-                "objectivity to be documented, and a notified body will ask who tested. Add "
-                "`independence: {level, means}` (level none, independent-person, "
-                "independent-department or independent-organisation; means: how it was achieved)",
+                "the testers were from the developers",
                 where,
                 clause=clause,
                 key=("missing",),
+                why=f"{clause} requires the testers' objectivity to be documented, and a notified "
+                "body will ask who tested.",
+                fix="Add `independence: {level, means}` (level none, independent-person, "
+                "independent-department or independent-organisation; means: how it was "
+                "achieved).",
             )
             continue
         level = independence.get("level") if isinstance(independence, dict) else None
@@ -94,13 +96,13 @@ def _low_independence(ctx: Context, document: Document, level: Any) -> Finding |
     return ctx.finding(
         "SDL003",
         f"the penetration test {document.label()} was performed by testers with independence "
-        f"level `{written}`; Table A.1 in the informative Annex A of {standard} recommends "
-        f"penetration testing by {wanted}. It is a recommendation, not "
-        f"a requirement of {clause}, but a notified body will ask how the testers stayed "
-        "objective. Explain it in `independence.means`, or have the test repeated by "
-        f"{wanted}",
+        f"level `{written}`",
         document.location("independence", "level"),
         clause=clause,
         key=(f"level-{written}",),
         severity=Severity.WARNING,
+        why=f"Table A.1 in the informative Annex A of {standard} recommends penetration testing "
+        f"by {wanted}. It is a recommendation, not a requirement of {clause}, but a notified "
+        "body will ask how the testers stayed objective.",
+        fix=f"Explain it in `independence.means`, or have the test repeated by {wanted}.",
     )

@@ -48,11 +48,12 @@ def threat_model_review_overdue(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             "SDL004",
             f"threat model {document.label()} was last approved or reviewed on "
-            f"{latest.isoformat()}, more than {months} months before {ctx.as_of.isoformat()}; "
-            f"for a released product {clause} requires the threat model to be reviewed at least "
-            "once a year, and a notified body will ask for that review. Review it and record the "
-            "review (a new approved version, or an entry `{by, date, result}` in `reviews`)",
+            f"{latest.isoformat()}, more than {months} months before {ctx.as_of.isoformat()}",
             document.location(*path),
             clause=clause,
             key=(document.id or document.path,),
+            why=f"{clause} requires the threat model of a released product to be reviewed at "
+            "least once a year, and a notified body will ask for that review.",
+            fix="Review it and record the review: a new approved version, or an entry "
+            "`{by, date, result}` in `reviews`.",
         )

@@ -47,27 +47,32 @@ def security_test_not_on_product_version(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 "SDL005",
                 f"security test report {document.label()} does not say what was tested "
-                f"({missing} is missing); a notified body will ask whether the tests were run on "
-                "the device and the version under assessment. Add `test_object: {product, "
-                "software_version}`",
+                f"({missing} is missing)",
                 document.location("test_object")
                 if "test_object" in document.meta
                 else document.location(),
                 clause=clause,
                 key=("test-object",),
+                why=f"{clause} asks for security testing of the device; a notified body will ask "
+                "whether the tests were run on the device and the version under assessment.",
+                fix="Add `test_object: {product, software_version}`.",
             )
             continue
         if ctx.tests_other_product(document):
             product = tested_product(document)
+            cited = _other_product_clause(ctx, document) or clause
             yield ctx.finding(
                 "SDL005",
                 f"security test report {document.label()} tested `{product}`, not the device "
-                f"{device}; a test of other systems is no evidence that the device is secure, "
-                "and a notified body will ask for a test of the device. Test the device, or, if "
-                "this is a test of the organisation's IT, give it `type: enterprise-pentest`",
+                f"{device}",
                 _other_product_anchor(ctx, document),
-                clause=_other_product_clause(ctx, document) or clause,
+                clause=cited,
                 key=("product",),
+                why=f"{cited} asks for evidence about the device: a test of other systems is no "
+                "evidence that the device is secure, and a notified body will ask for a test of "
+                "the device.",
+                fix="Test the device, or, if this is a test of the organisation's IT, give it "
+                "`type: enterprise-pentest`.",
             )
             continue
         version, path = _tested_version(document)
@@ -75,11 +80,14 @@ def security_test_not_on_product_version(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 "SDL005",
                 f"security test report {document.label()} does not say which software version "
-                "was tested; a notified body will ask whether it is the version under assessment"
-                f"{f' ({current})' if current else ''}. Add `test_object.software_version`",
+                "was tested",
                 document.location("test_object"),
                 clause=clause,
                 key=("version-missing",),
+                why=f"{clause} asks for security testing of the device software; a notified body "
+                "will ask whether the tested version is the version under assessment"
+                f"{f' ({current})' if current else ''}.",
+                fix="Add `test_object.software_version`.",
             )
             continue
         if current is None or _version_key(version) == _version_key(current):
@@ -91,13 +99,15 @@ def security_test_not_on_product_version(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             "SDL005",
             f"security test report {document.label()} tested version {version}, but the device "
-            f"software is at version {current}; a notified body will ask why the changes since "
-            f"{version} need no new security test. Retest {current}, or explain in "
-            "`delta_rationale` why the earlier test still covers it",
+            f"software is at version {current}",
             document.location(*path),
             clause=clause,
             key=("version",),
             severity=Severity.WARNING,
+            why=f"{clause} asks for security testing of the software as released; a notified "
+            f"body will ask why the changes since {version} need no new security test.",
+            fix=f"Retest {current}, or explain in `delta_rationale` why the earlier test still "
+            "covers it.",
         )
 
 

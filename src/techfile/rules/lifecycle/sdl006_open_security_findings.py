@@ -13,6 +13,7 @@ from techfile.rules.lifecycle.common import (
     _item_name,
     _page_clauses_text,
     _text,
+    written_as,
 )
 
 
@@ -32,10 +33,13 @@ def open_security_findings(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 "SDL006",
                 f"security finding {_item_name(item, 'title', 'description')} of "
-                f"{document.label()} is open{rated}, with no disposition; a notified body will "
-                f"ask how it was resolved or why it was accepted before release ({both}). Fix "
-                "and close it, or record the decision and its rationale in `disposition`",
+                f"{document.label()} is open{rated}, with no disposition",
                 item.location_of("status"),
                 clause=clause,
                 key=(item.id or "",),
+                why=f"{both} ask for security findings to be resolved before release, or the "
+                "decision to release with them to be documented; a notified body will ask how "
+                "this one was resolved or why it was accepted.",
+                fix="Fix and close it, or record the decision and its rationale in "
+                f"{written_as(item, 'disposition')}.",
             )

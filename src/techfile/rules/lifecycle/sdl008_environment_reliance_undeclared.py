@@ -49,18 +49,19 @@ def environment_reliance_undeclared(ctx: Context) -> Iterator[Finding]:
             reliance = by.strip().casefold()
             fix = (
                 f"Reference {document.label()}:{item.id} in the `mitigations` or `references` of "
-                f"{declaring[0].label()}"
+                f"{declaring[0].label()}."
                 if declaring
                 else "State it in the IT security requirements (`type: it-security-requirements`) "
-                f"and reference {document.label()}:{item.id} there"
+                f"and reference {document.label()}:{item.id} there."
             )
             yield ctx.finding(
                 "SDL008",
                 f"mitigation {_item_name(item, 'description', 'title')} in {document.label()} "
-                f"relies on the {reliance}, but {target}; the operator or user must be told what "
-                f"they are to do ({cited}), and a notified body will look for it in the "
-                f"documentation supplied with the device. {fix}",
+                f"relies on the {reliance}, but {target}",
                 item.location_of("implemented_by"),
                 clause=clause,
                 key=(item.id or "",),
+                why=f"The operator or user must be told what they are to do ({cited}), and a "
+                "notified body will look for it in the documentation supplied with the device.",
+                fix=fix,
             )

@@ -56,12 +56,13 @@ def it_security_requirements_incomplete(ctx: Context) -> Iterator[Finding]:
     )
     yield ctx.finding(
         "SDL009",
-        f"the minimum IT requirements ({looked}) say nothing about {names}; {clause} asks "
-        "manufacturers of software to state the minimum hardware, IT network and IT security "
-        "requirements, protection against unauthorised access included, needed to run it as "
-        f"intended, and a notified body will look for each. Add a section for {each} to "
-        f"{target.label()} (for example `## {heading}`){fields_hint}",
+        f"the minimum IT requirements ({looked}) say nothing about {names}",
         target.location(),
         clause=clause,
         key=tuple(part.field for part in missing),
+        why=f"{clause} asks manufacturers of software to state the minimum hardware, IT network "
+        "and IT security requirements, protection against unauthorised access included, needed "
+        "to run it as intended, and a notified body will look for each.",
+        fix=f"Add a section for {each} to {target.label()} (for example `## {heading}`)"
+        f"{fields_hint}.",
     )

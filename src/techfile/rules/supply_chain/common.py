@@ -10,12 +10,28 @@ import re
 from typing import Any
 
 from techfile.data.registry import load_data
+from techfile.model.document import Item
 from techfile.rules.base import Context
 
 PLACEHOLDERS = frozenset(
     {"", "-", "\u2013", "\u2014", "n/a", "na", "tbd", "tbc", "todo", "unknown", "?", "none", "..."}
 )
 EXAMPLES = 3  # components named in a message before "…"
+# The column a fix names when an item is a table row: the header data/columns.yaml reads as the
+# field (a team's own header may be one of its aliases).
+COLUMN_HEADERS = {
+    "name": "Name",
+    "version": "Version",
+    "manufacturer": "Manufacturer",
+    "requirements": "Requirements",
+    "last_verified": "Last verified at",
+    "anomaly_review": "Anomaly review date",
+    "anomaly_review.date": "Anomaly review date",
+    "component": "Component",
+    "state": "State",
+    "justification": "Justification",
+    "response": "Response",
+}
 
 
 # ------------------------------------------------------------------------------ references
@@ -34,6 +50,33 @@ def _ref(ctx: Context, topic: str) -> str:
     if parsed is not None and parsed.family is not None and ctx.clauses.lookup(parsed):
         return ctx.clauses.display(parsed)
     return text
+
+
+# ------------------------------------------------------------------------------ fixes
+
+
+def _cell(item: Item, *fields: str) -> str:
+    """Where the item records the fields: `its "Version" cell` (`its "Name" and "Version"
+    cells`) in a table row, `its `version`` in front-matter or a data file."""
+    if item.source != "table":
+        return f"its {_and([f'`{field}`' for field in fields])}"
+    headers = _and([f'"{COLUMN_HEADERS.get(field, field)}"' for field in fields])
+    return f"its {headers} cell{'s' if len(fields) > 1 else ''}"
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _column(item: Item, *fields: str, existing: bool = False) -> str:
+    """Where a list records a field for every item: `a "Version" column` (`an "Anomaly review
+    date" or "Last verified at" column`; `the "Version" column` when it exists) in a table,
+    ``version`` (``a` or `b``) in front-matter or a data file."""
+    if item.source != "table":
+        return " or ".join(f"`{field}`" for field in fields)
+    headers = " or ".join(f'"{COLUMN_HEADERS.get(field, field)}"' for field in fields)
+    article = "the" if existing else "an" if headers[1:2] in "AEIOU" else "a"
+    return f"{article} {headers} column"
 
 
 # ------------------------------------------------------------------------------ values

@@ -12,7 +12,7 @@ from techfile.model.config import ConfigError
 from techfile.model.document import Document, Item
 from techfile.model.finding import Finding, Location
 from techfile.rules.base import Context, rule
-from techfile.rules.supply_chain.common import _ref, _text
+from techfile.rules.supply_chain.common import _cell, _ref, _text
 from techfile.rules.supply_chain.matching import PackageIndex, _component_key, _item_key
 from techfile.rules.supply_chain.soup import (
     _current_left_out,
@@ -66,13 +66,14 @@ def soup_sbom_mismatch(ctx: Context) -> Iterator[Finding]:
         )
         yield ctx.finding(
             "SC001",
-            f"{what} {count} component(s), but the technical file has no "
-            "SOUP list (type `soup-list`); a notified body will ask where each of them is "
-            f"identified and evaluated as SOUP ({clause}). Add a SOUP list that names them",
+            f"{what} {count} component(s), but the technical file has no SOUP list",
             source.location,
             clause=clause,
             key=("no-soup-list",),
             related=source.related(),
+            why=f"{clause} requires each SOUP item to be identified, and a notified body will ask "
+            "where each of these components is identified and evaluated as SOUP.",
+            fix="Add a SOUP list (`type: soup-list`) that names them.",
         )
         return
     identities = [(e.identity, e.document, e.item) for e in _current_soup(ctx)]
@@ -148,24 +149,28 @@ def _item_finding(
             "SC001",
             f"SOUP item {label} in {document.label()} is version {mine}, "
             f"but the SBOM {source.name()} lists {others[0][1].name or label} "
-            f"{', '.join(versions)}; one of the two describes another build, and a notified body "
-            "will ask which version is in the device. Update the SOUP list (and repeat the "
-            "item's anomaly review for the new version) or regenerate the SBOM from the release "
-            "build",
+            f"{', '.join(versions)}",
             item.location,
             clause=clause,
             key=(label, "version"),
             related=source.related(others[0][1].line),
+            why=f"{clause} requires each SOUP item to be identified by a unique designation such "
+            "as its version; one of the two describes another build, and a notified body will "
+            "ask which version is in the device.",
+            fix=f"Update {_cell(item, 'version')} in the SOUP list (and repeat the item's anomaly "
+            "review for the new version), or regenerate the SBOM from the release build.",
         )
     return ctx.finding(
         "SC001",
-        f"SOUP item {_item_named(item)} in {document.label()} is not in {where}; the "
-        "SOUP list and the SBOM must describe the same software, and a notified body will ask "
-        "which of the two is wrong. Regenerate the SBOM from the release build, or remove the "
-        "item from the SOUP list if the software no longer uses it",
+        f"SOUP item {_item_named(item)} in {document.label()} is not in {where}",
         item.location,
         clause=clause,
         key=(label, "not-in-sbom"),
+        why=f"{clause} requires the software's SOUP items to be identified, so the SOUP list and "
+        "the SBOM must describe the same software; a notified body will ask which of the two "
+        "is wrong.",
+        fix="Regenerate the SBOM from the release build, or remove the item from the SOUP list "
+        "if the software no longer uses it.",
     )
 
 
@@ -181,20 +186,21 @@ def _component_finding(
     transitive = scope == "all" and refs is not None and component.ref not in refs
     purl = f" ({component.purl})" if component.purl else ""
     hint = (
-        "; it is a transitive dependency: if your SOUP procedure lists direct dependencies only "
-        'and leaves the rest to the SBOM, say so and set sbom-scope = "direct" for SC001'
+        " It is a transitive dependency: if your SOUP procedure lists direct dependencies only "
+        'and leaves the rest to the SBOM, say so and set sbom-scope = "direct" for SC001.'
         if transitive
         else ""
     )
     return ctx.finding(
         "SC001",
         f"the SBOM {source.name()} lists {component.label()}{purl}, which is not in the SOUP list "
-        f"{target.label()}; a notified body will ask why a component delivered with the software "
-        f"is not identified and evaluated as SOUP ({clause}). Add it to the SOUP list, or, if it "
-        "is your own code or is not delivered, leave it out with the SC001 option "
-        f"ignore-components{hint}",
+        f"{target.label()}",
         _list_location(target, component.key()),
         clause=clause,
         key=(component.key(), "not-in-soup-list"),
         related=source.related(component.line),
+        why=f"{clause} requires each SOUP item to be identified; a notified body will ask why a "
+        "component delivered with the software is not identified and evaluated as SOUP.",
+        fix="Add it to the SOUP list, or, if it is your own code or is not delivered, leave it "
+        f"out with the SC001 option ignore-components.{hint}",
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from techfile.model.document import Document, Item
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
-from techfile.rules.supply_chain.common import EXAMPLES, _filled, _ref, _text
+from techfile.rules.supply_chain.common import EXAMPLES, _cell, _column, _filled, _ref, _text
 from techfile.rules.supply_chain.device import _safety_class
 from techfile.rules.supply_chain.names import published_names
 from techfile.rules.supply_chain.soup import (
@@ -30,12 +30,13 @@ UNPINNED_VERSIONS = frozenset({"latest", "*", "any", "current", "newest", "head"
 
 
 def _class_note(ctx: Context, safety_class: str | None) -> str:
+    """Why the class B and C requirements apply: the device's class, or IEC 62304 4.3(g)."""
     if safety_class is None:
         return (
-            f" (no software safety class is recorded, and {_ref(ctx, 'class-c-until-classified')}"
-            " applies class C requirements until one is)"
+            f" No software safety class is recorded, and {_ref(ctx, 'class-c-until-classified')}"
+            " applies class C requirements until one is."
         )
-    return f" (software safety class {safety_class})"
+    return f" The device software is of software safety class {safety_class}."
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ class Check:
     missing: Callable[[Item], bool]
     applies: Callable[[Item], bool]  # the items it is asked of
     every_item: str  # "none of the N SOUP items in X {every_item}"
-    fix: str
+    fields: tuple[str, ...]  # where an item records it
+    fix: str  # with `{column}`: where the list records it (`a "Version" column`)
 
 
 def _no_version(item: Item) -> bool:
@@ -74,9 +76,11 @@ WHY = {
     "and a unique designation such as its version, and a notified body will ask which "
     "software exactly is in the device",
     "soup-requirements": "expects the functional and performance requirements the software "
-    "relies on for each SOUP item",
-    "soup-anomaly-review": "expects the published anomaly list of each SOUP item to be "
-    "evaluated, and a notified body will ask when that was done and what it found",
+    "relies on for each SOUP item of software safety class B and C, and a notified body will "
+    "ask what the software needs each item for",
+    "soup-anomaly-review": "expects the published anomaly list of each SOUP item of software "
+    "safety class B and C to be evaluated, and a notified body will ask when that was done and "
+    "what it found",
 }
 IDENTIFICATION = (
     Check(
@@ -84,16 +88,17 @@ IDENTIFICATION = (
         _no_version,
         _every,
         "gives its version",
-        "Give the version that ships (the one in the lock file or the SBOM) in a `Version` column",
+        ("version",),
+        "Give, for every item, the version that ships (the one in the lock file or the SBOM) in "
+        "{column}.",
     ),
     Check(
         "soup-identification",
         _no_manufacturer,
         _every,
-        "names its manufacturer (the list has no `Manufacturer` column, or it is empty in "
-        "every row)",
-        "Add a `Manufacturer` column and name, for every item, the vendor, foundation or "
-        "maintainers that publish it",
+        "names its manufacturer",
+        ("manufacturer",),
+        "Name, for every item, the vendor, foundation or maintainers that publish it, in {column}.",
     ),
 )
 CLASS_B_C = (
@@ -102,17 +107,18 @@ CLASS_B_C = (
         _no_requirements,
         _every,
         "has requirements",
+        ("requirements",),
         "Record, for every item, what the software relies on it for and what it needs to run "
-        "(or a reference to the requirements that depend on it) in the `requirements` column",
+        "(or a reference to the requirements that depend on it) in {column}.",
     ),
     Check(
         "soup-anomaly-review",
         _no_review_date,
         _versioned,
         "has a dated anomaly review",
-        "Record, for every item, the date of the review (an `Anomaly review date` or `Last "
-        "verified at` column), the source (issue tracker, release notes, advisories) and the "
-        "result",
+        ("anomaly_review.date", "last_verified"),
+        "Record, for every item, the date of the review (in {column}), the source (issue "
+        "tracker, release notes, advisories) and the result.",
     ),
 )
 
@@ -144,20 +150,20 @@ def _list_finding(
 ) -> Finding:
     clause = _ref(ctx, check.topic)
     asked = [item for item in items if check.applies(item)]
-    why = WHY[check.topic]
     scope = "" if check.topic == "soup-identification" else note
     return ctx.finding(
         "SC002",
-        f"none of the {len(asked)} SOUP items in {document.label()} {check.every_item}{scope}; "
-        f"{clause} {why}. {check.fix}{_left_out(document, items)}",
+        f"none of the {len(asked)} SOUP items in {document.label()} {check.every_item}",
         _list_location(document, items),
         clause=clause,
-        key=(document.label(), check.every_item.split(" (")[0], "every-item"),
+        key=(document.label(), check.every_item, "every-item"),
+        why=f"{clause} {WHY[check.topic]}.{scope}{_left_out(document, items)}",
+        fix=check.fix.format(column=_column(items[0], *check.fields)),
     )
 
 
 def _left_out(document: Document, items: list[Item]) -> str:
-    """`. Its 10 other rows (itertools, time, sklearn, …) are not counted: ...`."""
+    """` Its 10 other rows (itertools, time, sklearn, …) are not counted: ...`."""
     kept = {id(item) for item in items}
     others = [item for item in document.items.get("items", []) if id(item) not in kept]
     if not others:
@@ -165,8 +171,9 @@ def _left_out(document: Document, items: list[Item]) -> str:
     names = [_text(item.get("name")) or "?" for item in others]
     shown = ", ".join(names[:EXAMPLES]) + (", …" if len(names) > EXAMPLES else "")
     return (
-        f". Its {len(others)} other rows ({shown}) are not counted: they are no SOUP items of "
-        "their own (development tools, runtime or test modules, import names of listed packages)"
+        f" Its {len(others)} other rows ({shown}) are not counted: they are no SOUP items of "
+        "their own (development tools, runtime or test modules, import names of listed "
+        "packages)."
     )
 
 
@@ -179,22 +186,22 @@ def _item_findings(
     if not gaps:
         return
     label = _item_label(item)
+    cells = _cell(item, *dict.fromkeys(field for _, field in gaps))
     yield ctx.finding(
         "SC002",
-        f"SOUP item {label} in {document.label()} has {_join(gaps)}; {identification} "
-        "requires each SOUP item to be identified by title, manufacturer and a unique "
-        "designation such as its version, and a notified body will ask which software "
-        f"exactly is in the device. Fill in what is missing{_not_soup_hint(item, gaps)}",
+        f"SOUP item {label} in {document.label()} has {_join([gap for gap, _ in gaps])}",
         item.location,
         clause=identification,
         key=(label, "identification"),
+        why=f"{identification} {WHY['soup-identification']}.",
+        fix=f"Fill in {cells}{_not_soup_hint(item, gaps)}.",
     )
 
 
-def _not_soup_hint(item: Item, gaps: list[str]) -> str:
+def _not_soup_hint(item: Item, gaps: list[tuple[str, str]]) -> str:
     """For an item without a version: what to do when the row is no SOUP item at all (rows
     generated from import statements list the project's own modules too)."""
-    if "no version" not in gaps:
+    if ("no version", "version") not in gaps:
         return ""
     name = _text(item.get("name")) or "it"
     published = sorted(published_names(name))
@@ -207,7 +214,7 @@ def _not_soup_hint(item: Item, gaps: list[str]) -> str:
     return (
         f"{also}. If {name} is your own code, part of the language runtime or not delivered "
         "with the device, it is not SOUP: remove it from the list (a development or test tool "
-        "may stay, marked `dev` or `test` in a `Scope` column)"
+        'may stay, marked `dev` or `test` in a "Scope" column)'
     )
 
 
@@ -219,49 +226,52 @@ def _class_b_c_findings(
         requirements = _ref(ctx, "soup-requirements")
         yield ctx.finding(
             "SC002",
-            f"SOUP item {label} in {document.label()} has no requirements{note}; "
-            f"{requirements} expects the functional and performance requirements the "
-            "software relies on for each SOUP item. Record them (or a reference to the "
-            "requirements that depend on the item) in the `requirements` column",
+            f"SOUP item {label} in {document.label()} has no requirements",
             item.location_of("requirements"),
             clause=requirements,
             key=(label, "requirements"),
+            why=f"{requirements} {WHY['soup-requirements']}.{note}",
+            fix="Record them (or a reference to the requirements that depend on the item) in "
+            f"{_cell(item, 'requirements')}.",
         )
     if CLASS_B_C[1] in whole or not _versioned(item) or not _no_review_date(item):
         return
     anomaly = _ref(ctx, "soup-anomaly-review")
     review = _review(item)
+    date_format = ""
     if review.written is not None:
-        what = (
-            f"a last-verified date `{review.written}` that is no date techfile can read "
-            "(write YYYY-MM-DD or DD.MM.YYYY)"
-        )
+        what = f"a last-verified date `{review.written}` that is no date techfile can read"
+        date_format = " (write YYYY-MM-DD or DD.MM.YYYY)"
     else:
         what = "an anomaly review without a date" if review.recorded else "no anomaly review"
+    where = _cell(
+        item, "last_verified" if review.from_field == "last_verified" else "anomaly_review.date"
+    )
     yield ctx.finding(
         "SC002",
-        f"SOUP item {label} in {document.label()} has {what}{note}; "
-        f"{anomaly} expects the published anomaly list of each SOUP item to be evaluated, "
-        "and a notified body will ask when that was done and what it found. Record the "
-        "date, the source (issue tracker, release notes, advisories) and the result",
+        f"SOUP item {label} in {document.label()} has {what}",
         item.location_of(review.from_field),
         clause=anomaly,
         key=(label, "anomaly-review"),
+        why=f"{anomaly} {WHY['soup-anomaly-review']}.{note}",
+        fix=f"Record the date in {where}{date_format}, the source (issue tracker, release "
+        "notes, advisories) and the result.",
     )
 
 
-def _identification_gaps(item: Item, asked: set[Callable[[Item], bool]]) -> list[str]:
+def _identification_gaps(item: Item, asked: set[Callable[[Item], bool]]) -> list[tuple[str, str]]:
+    """What the item lacks to be identified, each with the field that records it."""
     gaps = []
     if not _filled(item.get("name")):
-        gaps.append("no name")
+        gaps.append(("no name", "name"))
     version = _text(item.get("version"))
     if not _filled(version):
         if _no_version in asked:
-            gaps.append("no version")
+            gaps.append(("no version", "version"))
     elif version is not None and version.casefold() in UNPINNED_VERSIONS:
-        gaps.append(f"the version `{version}`, which names no release")
+        gaps.append((f"the version `{version}`, which names no release", "version"))
     if _no_manufacturer in asked and _no_manufacturer(item):
-        gaps.append("no manufacturer")
+        gaps.append(("no manufacturer", "manufacturer"))
     return gaps
 
 

@@ -14,7 +14,7 @@ from techfile.model.config import ConfigError
 from techfile.model.document import Document, Item
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
-from techfile.rules.supply_chain.common import _ref
+from techfile.rules.supply_chain.common import _cell, _column, _ref
 from techfile.rules.supply_chain.device import _safety_class
 from techfile.rules.supply_chain.soup import (
     _by_list,
@@ -74,6 +74,18 @@ def anomaly_review_stale(ctx: Context) -> Iterator[Finding]:
             yield _one_item(ctx, document, item, date, months)
 
 
+def _review_field(item: Item) -> str:
+    return "last_verified" if _review(item).from_field == "last_verified" else "anomaly_review.date"
+
+
+def _why(clause: str) -> str:
+    return (
+        f"{clause} expects the published anomaly lists of SOUP items to be evaluated; anomalies "
+        "and vulnerabilities are published all the time, and a notified body will ask whether "
+        "the evaluation is still current."
+    )
+
+
 def _one_item(
     ctx: Context, document: Document, item: Item, date: datetime.date, months: int
 ) -> Finding:
@@ -82,13 +94,13 @@ def _one_item(
     return ctx.finding(
         "SC004",
         f"the anomaly review of SOUP item {label} in {document.label()} is dated "
-        f"{date.isoformat()}, more than {months} months before {ctx.as_of.isoformat()}; "
-        "anomalies and vulnerabilities are published all the time, and a notified body will "
-        f"ask whether the list is still current ({clause}). Review the item's anomaly list "
-        "again and record the new date and result",
+        f"{date.isoformat()}, more than {months} months before {ctx.as_of.isoformat()}",
         item.location_of(_review(item).from_field),
         clause=clause,
         key=(label,),
+        why=_why(clause),
+        fix="Review the item's anomaly list again and record the new date (in "
+        f"{_cell(item, _review_field(item))}) and result.",
     )
 
 
@@ -101,15 +113,16 @@ def _whole_list(
 ) -> Finding:
     clause = _ref(ctx, "soup-anomaly-review")
     dates = sorted(date for _, date in stale)
+    fields = dict.fromkeys(_review_field(item) for item, _ in stale)
     return ctx.finding(
         "SC004",
         f"the anomaly reviews of all {len(stale)} SOUP items in {document.label()} are dated "
-        f"more than {months} months before {ctx.as_of.isoformat()} (the newest "
-        f"{dates[-1].isoformat()}, the oldest {dates[0].isoformat()}); anomalies and "
-        "vulnerabilities are published all the time, and a notified body will ask whether the "
-        f"lists are still current ({clause}). Review the anomaly list of every item again and "
-        "record the new dates and results",
+        f"more than {months} months before {ctx.as_of.isoformat()}",
         _list_location(document, items),
         clause=clause,
         key=(document.label(), "every-item"),
+        why=_why(clause),
+        fix="Review the anomaly list of every item again (the newest review is dated "
+        f"{dates[-1].isoformat()}, the oldest {dates[0].isoformat()}) and record the new dates "
+        f"(in {_column(stale[0][0], *fields, existing=True)}) and results.",
     )

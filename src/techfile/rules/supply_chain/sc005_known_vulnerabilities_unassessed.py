@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from techfile.data.severity import Severity
 from techfile.model.finding import Finding, Location
 from techfile.rules.base import Context, rule
-from techfile.rules.supply_chain.common import _as_date, _ref
+from techfile.rules.supply_chain.common import _as_date, _cell, _ref
 from techfile.rules.supply_chain.sources import Source, _same_version, sources
 from techfile.rules.supply_chain.vulnerabilities import (
     AFFECTED,
@@ -34,27 +34,45 @@ def _subject(entry: Assessment) -> str:
     return f"known vulnerability {entry.vuln_id} in {entry.where} affects {entry.affects}"
 
 
+def _where(entry: Assessment, field: str) -> str:
+    """Where the entry records the field: `its "State" cell` in a report's table, `its
+    `state`` in its front-matter, ``analysis.state`` in a CycloneDX SBOM or VEX file."""
+    if entry.item is not None:
+        return _cell(entry.item, field)
+    return f"`analysis.{field}`"
+
+
+def _why(clause: str, question: str) -> str:
+    return (
+        f"{clause} expects every known vulnerability of a component delivered with the software "
+        f"to be analysed, and a notified body (and FDA, for a US submission) will ask {question}."
+    )
+
+
 def _no_state(ctx: Context, entry: Assessment, clause: str) -> Finding:
-    delivered = " and" if entry.affects is None else ", which is delivered with the software, but"
+    joined = " and" if entry.affects is None else ", but"
+    affects = _cell(entry.item, "component") if entry.item else "`affects`"
     record = (
-        "Record the affected component (`affects`) and the state"
+        f"Record the affected component ({affects}) and the state"
         if entry.affects is None
         else "Record the state"
     )
     return ctx.finding(
         "SC005",
-        f"{_subject(entry)}{delivered} has no analysis state; {clause} expects every known "
-        "vulnerability to be analysed, and a notified body (and FDA, for a US submission) "
-        f"will ask whether the device is affected. {record}: not_affected with a "
-        "justification, exploitable/affected with a response, or resolved/fixed",
+        f"{_subject(entry)}{joined} has no analysis state",
         entry.location,
         clause=clause,
         key=(*entry.key, "no-state"),
         related=entry.related,
+        why=_why(clause, "whether the device is affected"),
+        fix=f"{record} in {_where(entry, 'state')}: not_affected with a justification, "
+        "exploitable/affected with a response, or resolved/fixed.",
     )
 
 
-def _warning(ctx: Context, entry: Assessment, text: str, clause: str, topic: str) -> Finding:
+def _warning(
+    ctx: Context, entry: Assessment, text: str, clause: str, topic: str, why: str, fix: str
+) -> Finding:
     return ctx.finding(
         "SC005",
         f"{_subject(entry)} {text}",
@@ -63,6 +81,8 @@ def _warning(ctx: Context, entry: Assessment, text: str, clause: str, topic: str
         clause=clause,
         key=(*entry.key, topic),
         related=entry.related,
+        why=why,
+        fix=fix,
     )
 
 
@@ -75,21 +95,22 @@ def _assessment_findings(ctx: Context, entry: Assessment) -> Iterator[Finding]:
         yield _warning(
             ctx,
             entry,
-            f"and is still `{entry.state}`; no decision has been recorded, and a notified body "
-            f"will ask whether the released device is affected ({clause}). Finish the analysis "
-            "and record the state",
+            f"and is still `{entry.state}`: no decision has been recorded",
             clause,
             "triage",
+            _why(clause, "whether the released device is affected"),
+            f"Finish the analysis and record the state in {_where(entry, 'state')}.",
         )
     elif state in AFFECTED and not (entry.responses or (entry.item and entry.justification)):
         yield _warning(
             ctx,
             entry,
-            f"and is `{entry.state}`, but no response is recorded; a notified body will ask what "
-            f"was decided ({clause}). Record the response (update, workaround_available, "
-            "will_not_fix with its risk rationale, …)",
+            f"and is `{entry.state}`, but no response is recorded",
             clause,
             "response",
+            _why(clause, "what was decided"),
+            f"Record the response in {_where(entry, 'response')} (update, workaround_available, "
+            "will_not_fix with its risk rationale, …).",
         )
     elif state in NOT_AFFECTED and not (entry.justification or entry.detail):
         minimum = _ref(ctx, "vex-minimum")
@@ -97,24 +118,27 @@ def _assessment_findings(ctx: Context, entry: Assessment) -> Iterator[Finding]:
             ctx,
             entry,
             f"and is `{entry.state}`, but says neither why (a justification) nor how (an impact "
-            f"statement); the {minimum} ask every not_affected status to give one, and a "
-            f"notified body will ask on what the conclusion rests ({clause}). Record the "
-            "justification (code_not_present, code_not_reachable, requires_environment, "
-            "protected_by_mitigating_control, …) or the analysis detail",
+            "statement)",
             clause,
             "justification",
+            _why(clause, "on what the conclusion rests")
+            + f" The {minimum} ask every not_affected status to give one.",
+            "Record the justification (code_not_present, code_not_reachable, "
+            "requires_environment, protected_by_mitigating_control, …) in "
+            f"{_where(entry, 'justification')}, or the analysis detail"
+            f"{'' if entry.item else ' (`analysis.detail`)'}.",
         )
     if state and state not in NOT_AFFECTED and entry.will_not_fix and not entry.rationale:
         # (a not_affected entry without a reason is reported above, once)
         yield _warning(
             ctx,
             entry,
-            f"and will not be fixed (`will_not_fix`), but no rationale is recorded; a notified "
-            f"body will ask why leaving it is acceptable ({clause}). Record the reason in the "
-            "analysis detail (the justification column of a report), with the risk assessment "
-            "it rests on",
+            "and will not be fixed (`will_not_fix`), but no rationale is recorded",
             clause,
             "will-not-fix",
+            _why(clause, "why leaving it is acceptable"),
+            "Record the reason, with the risk assessment it rests on, in "
+            f"{_where(entry, 'justification' if entry.item else 'detail')}.",
         )
 
 
@@ -156,11 +180,13 @@ def _older(
     return ctx.finding(
         "SC005",
         f"the vulnerability report {name} is dated {date.isoformat()}, before the SBOM "
-        f"{sbom_source.name()}, created {newest.isoformat()}; components added or updated since "
-        f"were not assessed, and a notified body will ask for an assessment of the software as "
-        f"released ({clause}). Repeat the vulnerability assessment against the current SBOM",
+        f"{sbom_source.name()}, created {newest.isoformat()}",
         location,
         severity=Severity.WARNING,
         clause=clause,
         key=("older-than-sbom",),
+        why=f"{clause} expects the known vulnerabilities of the software as released to be "
+        "analysed; components added or updated since the report were not assessed, and a "
+        "notified body will ask for an assessment of the software as released.",
+        fix="Repeat the vulnerability assessment against the current SBOM.",
     )

@@ -56,6 +56,7 @@ class SourceProblem:
     location: Location
     message: str
     key: tuple[str, ...]
+    fix: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ def _read_sources(ctx: Context) -> Sources:
             path, display, problem = _document_file(ctx, document)
             location = document.location("file")
             if problem is not None or path is None:
-                problems.append(SourceProblem(kind, location, problem or "", (document.path,)))
+                message, fix = problem or ("", "")
+                problems.append(SourceProblem(kind, location, message, (document.path,), fix))
                 continue
             if path in seen:
                 continue
@@ -95,7 +97,8 @@ def _read_sources(ctx: Context) -> Sources:
             continue
         path, display, problem, where = artifact
         if problem is not None or path is None:
-            problems.append(SourceProblem(kind, where, problem or "", (kind, "artifact")))
+            message, fix = problem or ("", "")
+            problems.append(SourceProblem(kind, where, message, (kind, "artifact"), fix))
             continue
         if path in seen:
             continue
@@ -105,7 +108,10 @@ def _read_sources(ctx: Context) -> Sources:
     return Sources(tuple(files), tuple(problems))
 
 
-def _document_file(ctx: Context, document: Document) -> tuple[Path | None, str, str | None]:
+Problem = tuple[str, str]  # what is wrong, what to do
+
+
+def _document_file(ctx: Context, document: Document) -> tuple[Path | None, str, Problem | None]:
     value = document.meta.get("file")
     label = f"{document.label()} names its file as `file: {value}`" if value else ""
     if not isinstance(value, str) or not value.strip():
@@ -114,7 +120,8 @@ def _document_file(ctx: Context, document: Document) -> tuple[Path | None, str, 
             "",
             (
                 f"{document.label()} has an empty or non-text `file`, so no machine-readable file "
-                "can be read; give the path of the file relative to this document"
+                "can be read",
+                "Give the path of the file relative to this document.",
             ),
         )
     text = value.strip()
@@ -123,8 +130,9 @@ def _document_file(ctx: Context, document: Document) -> tuple[Path | None, str, 
             None,
             "",
             (
-                f"{label}, an absolute or Windows path; write it relative to the document, "
-                "with `/`, so that it means the same on every machine (it was not read)"
+                f"{label}, an absolute or Windows path (it was not read)",
+                "Write it relative to the document, with `/`, so that it means the same on every "
+                "machine.",
             ),
         )
     root = ctx.root.resolve()
@@ -134,15 +142,15 @@ def _document_file(ctx: Context, document: Document) -> tuple[Path | None, str, 
             None,
             "",
             (
-                f"{label}, which leads outside the technical file; techfile reads only files "
-                "inside it (it was not read). Keep the file in the technical file, or pass a file "
-                "built elsewhere with --artifact"
+                f"{label}, which leads outside the technical file (it was not read)",
+                "Keep the file in the technical file, or pass a file built elsewhere with "
+                "--artifact.",
             ),
         )
     return target, target.relative_to(root).as_posix(), None
 
 
-def _artifact(ctx: Context, name: str) -> tuple[Path | None, str, str | None, Location] | None:
+def _artifact(ctx: Context, name: str) -> tuple[Path | None, str, Problem | None, Location] | None:
     value = ctx.artifacts.get(name)
     if not isinstance(value, str) or not value.strip():
         return None
@@ -159,7 +167,8 @@ def _artifact(ctx: Context, name: str) -> tuple[Path | None, str, str | None, Lo
                 "",
                 (
                     f'`[artifacts] {name} = "{value}"` leads outside the technical file, so it was '
-                    f"not read; keep the file inside, or pass it with --artifact {name}=PATH"
+                    "not read",
+                    f"Keep the file inside, or pass it with --artifact {name}=PATH.",
                 ),
                 config_place,
             )
