@@ -30,6 +30,8 @@ def pytest_configure(config: pytest.Config) -> None:
     import tempfile
 
     os.environ.setdefault("TECHFILE_CACHE_SECRET_DIR", tempfile.mkdtemp(prefix="techfile-secret-"))
+    for name in ("FORCE_COLOR", "NO_COLOR"):  # expected outputs are colourless
+        os.environ.pop(name, None)
 
 
 Files = Mapping[str, "str | bytes"]

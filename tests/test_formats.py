@@ -225,6 +225,8 @@ def test_output_schema_is_strict() -> None:
         "name": "schema-violation",
         "severity": "error",
         "message": "m",
+        "why": "",
+        "fix": "",
         "path": "a.md",
         "line": 4,
         "column": 0,
@@ -249,8 +251,9 @@ def test_output_schema_is_strict() -> None:
     assert validate({**report, "extra": 1}, schema)
     assert validate({**report, "findings": [{**finding, "extra": 1}]}, schema)
     assert validate({**report, "findings": [{**finding, "severity": "fatal"}]}, schema)
-    missing = {k: v for k, v in finding.items() if k != "fingerprint"}
-    assert validate({**report, "findings": [missing]}, schema)
+    for key in ("fingerprint", "why", "fix"):
+        missing = {k: v for k, v in finding.items() if k != key}
+        assert validate({**report, "findings": [missing]}, schema), key
     assert validate({**report, "suppressed": [finding]}, schema)  # lacks `suppression`
     assert validate({**report, "as_of": "15.01.2026"}, schema)
 

@@ -4,7 +4,9 @@ each format checked by the consumer's own schema or parser."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import jsonschema
@@ -60,21 +62,27 @@ def test_junit_is_read_by_a_junit_parser(outputs: dict[str, str], tmp_path: Path
     suites = {suite.name: suite for suite in JUnitXml.fromfile(str(path))}
     assert set(suites) == {"notes.md", "soa.md", "threat-model.md"}
     cases = [case for case in suites["threat-model.md"]]
-    assert [case.name for case in cases] == [
-        "RM001 line 8",
-        "RM002 line 12",
-        "RM001 line 15",
-        "ID002 line 19",
+    names = [case.name for case in cases]
+    assert [name.split(" ", 1)[0] for name in names] == ["RM001", "RM002", "RM001", "ID002"]
+    assert all(re.fullmatch(r"[A-Z]+\d{3} [a-z0-9-]+ \([0-9a-f]{12}\)", n) for n in names)
+    assert len(set(names)) == len(names)
+    elements = ET.fromstring(outputs["junit"].encode()).iterfind(
+        "testsuite[@name='threat-model.md']/testcase"
+    )
+    assert [(e.get("file"), e.get("line")) for e in elements] == [
+        ("threat-model.md", line) for line in ("8", "12", "15", "19")
     ]
-    assert all(not case.is_passed for case in cases)
+    # --fail-on is error: the warning RM002 passes and carries its finding in system-out
+    assert [case.is_passed for case in cases] == [False, True, False, False]
     assert cases[0].result[0].type == "RM001"
+    assert "RM002 [warning]" in (cases[1].system_out or "")
+    assert suites["threat-model.md"].failures == 3
 
 
 def test_gitlab_code_quality_shape(outputs: dict[str, str]) -> None:
     issues = json.loads(outputs["gitlab"])
     assert {i["severity"] for i in issues} == {"critical", "major", "info"}
-    assert all(
-        set(i) == {"description", "check_name", "fingerprint", "severity", "location"}
-        for i in issues
-    )
+    keys = {"type", "description", "check_name", "content", "categories", "fingerprint"}
+    assert all(set(i) == keys | {"severity", "location"} for i in issues)
+    assert {i["type"] for i in issues} == {"issue"}
     assert len({i["fingerprint"] for i in issues}) == len(issues)

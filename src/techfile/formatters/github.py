@@ -1,11 +1,15 @@
 """GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`.
 
-GitHub shows at most 10 error and 10 warning annotations per step, so errors come first,
-each level stops at that limit, and a last notice says how many more findings exist.
+GitHub shows at most 10 error, 10 warning and 10 notice annotations per step, so errors come
+first, each level stops at that limit, and a last notice (for which one notice slot is kept)
+says how many more findings exist; the job summary (markdown.py) lists them all.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+
+from techfile.model.finding import Finding
 from techfile.model.result import RunResult
 from techfile.util.escape import for_terminal
 
@@ -24,16 +28,30 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(result: RunResult) -> str:
-    lines = []
-    shown: dict[str, int] = {}
-    hidden = 0
-    for finding in sorted(result.findings, key=lambda f: (-f.severity, f.sort_key())):
+def annotated(findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """The findings shown as annotations (errors first, at most 10 of each level) and those
+    GitHub would drop. When any are dropped, one notice slot is kept for the notice that
+    says so."""
+    ranked = sorted(findings, key=lambda f: (-f.severity, f.sort_key()))
+    levels = Counter(LEVELS[f.severity.label] for f in ranked)
+    limits = dict.fromkeys(LEVELS.values(), SHOWN_PER_LEVEL)
+    if any(count > SHOWN_PER_LEVEL for count in levels.values()):
+        limits["notice"] = SHOWN_PER_LEVEL - 1
+    shown: list[Finding] = []
+    hidden: list[Finding] = []
+    used: Counter[str] = Counter()
+    for finding in ranked:
         level = LEVELS[finding.severity.label]
-        shown[level] = shown.get(level, 0) + 1
-        if shown[level] > SHOWN_PER_LEVEL:
-            hidden += 1
-            continue
+        used[level] += 1
+        (shown if used[level] <= limits[level] else hidden).append(finding)
+    return shown, hidden
+
+
+def render(result: RunResult) -> str:
+    shown, hidden = annotated(result.findings)
+    lines = []
+    for finding in shown:
+        level = LEVELS[finding.severity.label]
         loc = finding.location
         properties = [f"file={escape_property(result.repo_path(loc.path))}"] if loc.path else []
         if loc.path and loc.line:
@@ -44,7 +62,8 @@ def render(result: RunResult) -> str:
         lines.append(f"::{level} {','.join(properties)}::{escape_data(finding.message)}")
     if hidden:
         lines.append(
-            f"::notice title=techfile::{hidden} more finding(s) are not shown as annotations "
-            "(GitHub shows 10 per level); see the job summary or the SARIF report"
+            f"::notice title=techfile::{len(hidden)} more finding(s) are not shown as "
+            "annotations (GitHub shows 10 per level in a step); the job summary lists every "
+            "finding, and the SARIF report has them all"
         )
     return "".join(line + "\n" for line in lines)

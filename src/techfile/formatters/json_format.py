@@ -60,6 +60,8 @@ def finding_dict(finding: Finding, result: RunResult) -> dict[str, Any]:
         "name": page.name if page else "",
         "severity": finding.severity.label,
         "message": finding.message,
+        "why": finding.why,
+        "fix": finding.fix,
         **location_dict(finding.location),
         "document": finding.location.doc_id,
         "item": finding.location.item_id,

@@ -1,5 +1,11 @@
 """SARIF 2.1.0 for code scanning. Rules come from the checks/ pages.
 
+Only the rules that have results are described (`all_rules` describes every selected rule),
+each by its summary, its clauses, the page's "How to fix" as `help`, and a `helpUri` to the
+page at the release's tag. A result's `message.text` is the finding's message, followed by
+embedded links (`[path:line](id)`) to its related locations; its `why` and `fix` are in the
+result's `properties`.
+
 Suppressed findings are left out: GitHub code scanning ignores SARIF suppressions and
 would show them as open alerts; `techfile waivers` lists them instead.
 """
@@ -8,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from techfile import __version__
 from techfile.data.pages import RulePage
@@ -18,10 +25,20 @@ from techfile.model.result import RunResult
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 INFORMATION_URI = "https://github.com/techfile/techfile"
+LINKED_IN_MESSAGE = 10  # related locations named in the message; all are in relatedLocations
+RELATED_LIMIT = 1000  # GitHub code scanning reads no more related locations per result
 
 
-def render(result: RunResult) -> str:
-    codes = sorted(result.selected or result.pages)
+def rule_page_uri(page: RulePage) -> str:
+    """The rule's page at this release's tag: stable for as long as the release exists."""
+    return f"{INFORMATION_URI}/blob/v{__version__}/checks/{quote(page.filename)}"
+
+
+def render(result: RunResult, all_rules: bool = False) -> str:
+    """`all_rules` (`--sarif-all-rules`) describes every selected rule, not only those with
+    results."""
+    described = (result.selected or set(result.pages)) if all_rules else set()
+    codes = sorted((described | {f.code for f in result.findings}) & set(result.pages))
     rule_index = {code: position for position, code in enumerate(codes)}
     run = {
         "tool": {
@@ -42,12 +59,14 @@ def render(result: RunResult) -> str:
 
 
 def _rule(page: RulePage) -> dict[str, Any]:
+    how_to_fix = page.sections.get("how to fix", "").strip() or page.summary
     return {
         "id": page.code,
         "name": page.name,
         "shortDescription": {"text": page.summary},
         "fullDescription": {"text": f"{page.summary} Enforces: {page.clause_text}."},
-        "help": {"text": page.body, "markdown": page.body},
+        "help": {"text": how_to_fix, "markdown": how_to_fix},
+        "helpUri": rule_page_uri(page),
         "defaultConfiguration": {"level": LEVELS[page.severity.label]},
         "properties": {"tags": [page.family, *page.clauses], "clauses": list(page.clauses)},
     }
@@ -56,23 +75,52 @@ def _rule(page: RulePage) -> dict[str, Any]:
 def _result(
     finding: Finding, rule_index: dict[str, int], repo_path: Callable[[str], str]
 ) -> dict[str, Any]:
+    related = finding.related[:RELATED_LIMIT]
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "level": LEVELS[finding.severity.label],
-        "message": {"text": finding.message},
+        "message": {"text": finding.message + _related_links(related, repo_path)},
         "locations": [_location(finding.location, repo_path)],
         "partialFingerprints": {"techfile/v2": finding.fingerprint},
     }
     if finding.code in rule_index:
         result["ruleIndex"] = rule_index[finding.code]
-    if finding.related:
+    if related:
         result["relatedLocations"] = [
-            {"id": position, **_location(loc, repo_path)}
-            for position, loc in enumerate(finding.related)
+            {"id": number, **_location(loc, repo_path)}
+            for number, loc in enumerate(related, start=1)
         ]
-    if finding.clause:
-        result["properties"] = {"clause": finding.clause}
+    properties = {
+        key: value
+        for key, value in (("clause", finding.clause), ("why", finding.why), ("fix", finding.fix))
+        if value
+    }
+    if properties:
+        result["properties"] = properties
     return result
+
+
+def _related_links(related: tuple[Location, ...], repo_path: Callable[[str], str]) -> str:
+    """` See also: [a.md:4](1), [b.md:9](2).`: SARIF embedded links to relatedLocations ids,
+    which code scanning shows as links to those places."""
+    if not related:
+        return ""
+    links = [
+        f"[{_link_text(loc, repo_path)}]({number})"
+        for number, loc in enumerate(related[:LINKED_IN_MESSAGE], start=1)
+    ]
+    more = len(related) - LINKED_IN_MESSAGE
+    if more > 0:
+        links.append(f"and {more} more")
+    return f" See also: {', '.join(links)}."
+
+
+def _link_text(location: Location, repo_path: Callable[[str], str]) -> str:
+    """Link text escapes `\\`, `[` and `]` with a backslash (SARIF 2.1.0 3.11.6)."""
+    text = repo_path(location.path)
+    if location.line > 0:
+        text += f":{location.line}"
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
 def _location(location: Location, repo_path: Callable[[str], str]) -> dict[str, Any]:
@@ -88,6 +136,4 @@ def _location(location: Location, repo_path: Callable[[str], str]) -> dict[str, 
 
 
 def _uri(path: str) -> str:
-    from urllib.parse import quote
-
     return quote(path, safe="/")

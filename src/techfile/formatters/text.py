@@ -7,20 +7,19 @@ ids and messages come from the checked-out tree, so every field is escaped for t
 
 from __future__ import annotations
 
-from techfile.model.finding import WHOLE_FILE
+from techfile.formatters.human import PLAIN, FormatOptions, place, rule_name, severity
 from techfile.model.result import RunResult
 from techfile.util.escape import neutralise_line_start, shown
 
 
-def render(result: RunResult) -> str:
+def render(result: RunResult, options: FormatOptions = PLAIN) -> str:
     lines = []
     for finding in result.findings:
-        loc = finding.location
-        name = result.pages[finding.code].name if finding.code in result.pages else ""
-        where = f"{shown(loc.path)}:{loc.line or 1}:{loc.column or 1}" if loc.path else WHOLE_FILE
+        where = options.paint(place(finding.location, options), "bold")
         line = (
-            f"{where}: {shown(finding.code)} [{finding.severity.label}] "
-            f"{shown(finding.message)} ({shown(name)})"
+            f"{where}: {options.paint(shown(finding.code), 'bold')} "
+            f"[{severity(finding, options)}] {shown(finding.message)} "
+            f"({rule_name(result, finding)})"
         )
         lines.append(neutralise_line_start(line))
     return "".join(line + "\n" for line in lines)
