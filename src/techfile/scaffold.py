@@ -115,17 +115,30 @@ def template(type_name: str) -> str:
     lines = [
         "---",
         f"# techfile template: {canonical} ({doc_type.title}; {doc_type.evidence_class} evidence).",
-        "# Every front-matter key techfile reads for this type, each with its description.",
-        "# Fill in what applies and delete the rest; keys a team adds for itself are allowed.",
+        "# Every front-matter key techfile reads for this type, each with its description,",
+        "# commented out (`#id:`): an empty placeholder is not a value. Uncomment the keys that",
+        "# apply and fill them in; keys a team adds for itself are allowed.",
         "# An item list (a key whose entries have an id) can instead be a Markdown table in the",
         "# body, after a `<!-- techfile: items=NAME -->` marker (see docs/model.md).",
     ]
     required = set(schema.get("required", []))
     for key, prop in schema.get("properties", {}).items():
         lines.append("")
-        lines += _key_lines(key, prop, 0, key in required, canonical)
+        block = _key_lines(key, prop, 0, key in required, canonical)
+        lines += block if key in LIVE_KEYS else _commented_out(block)
     lines.append("---")
     return "\n".join(lines) + "\n"
+
+
+LIVE_KEYS = ("type", "status")  # the only keys whose template value is a real value
+
+
+def _commented_out(block: list[str]) -> list[str]:
+    """A key's lines with the key and its value commented out as `#id: ""` (its description
+    stays a `# ` comment above, so the two cannot be confused): used as-is, the template
+    states nothing that is not so."""
+    first = next((i for i, line in enumerate(block) if not line.lstrip().startswith("#")), 0)
+    return [*block[:first], *(f"#{line}" for line in block[first:])]
 
 
 def _comment(text: str, indent: int) -> list[str]:

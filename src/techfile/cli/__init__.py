@@ -27,7 +27,14 @@ from techfile.cli import (
     types,
     waivers,
 )
-from techfile.cli.options import EXIT_CLEAN, EXIT_ERROR, FORMAT_NAMES, resolve_config, say
+from techfile.cli.options import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    FORMAT_NAMES,
+    reads_configuration,
+    resolve_config,
+    say,
+)
 from techfile.data.pages import PageError
 from techfile.model.config import ConfigError
 from techfile.util.safe_write import UnsafeWriteError
@@ -57,6 +64,19 @@ def cli() -> None:
     """Lint an EU MDR technical file kept as Markdown with YAML front-matter."""
 
 
+# The commands that read the configuration take --config and --isolated; the others (adopt,
+# init, template, types, rules, explain, self-test) read none.
+CONFIG_READERS: tuple[click.Command, ...] = (
+    check.check,
+    report.report,
+    pack.pack,
+    overlap.overlap,
+    waivers.waivers,
+    *baseline.baseline.commands.values(),
+)
+
+for _command in CONFIG_READERS:
+    reads_configuration(_command)
 for _command in COMMANDS:
     cli.add_command(_command)
 
@@ -94,7 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _show_escaped(problem)
         return EXIT_ERROR
     except (ConfigError, SelectionError, BaselineError, PageError) as problem:
-        say(f"techfile: configuration error: {problem}")
+        for line in str(problem).splitlines() or [""]:  # one line per mistake
+            say(f"techfile: configuration error: {line}")
         return EXIT_ERROR
     except UnsafeWriteError as problem:
         say(f"techfile: {problem}")

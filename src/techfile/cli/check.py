@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
-import os
 import sys
 from collections import Counter
+from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 import click
 
+from techfile.cli.display import COLOUR_CHOICES, format_options, use_colour
+from techfile.cli.display import show_files as show_file_list
 from techfile.cli.options import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
@@ -26,6 +29,8 @@ from techfile.cli.options import (
 from techfile.data.severity import Severity
 
 if TYPE_CHECKING:
+    from techfile.formatters import FormatOptions
+    from techfile.model.config import Config
     from techfile.model.result import RunResult
 
 
@@ -43,6 +48,11 @@ if TYPE_CHECKING:
     multiple=True,
     metavar="FORMAT=PATH",
     help="Also write the report in FORMAT to PATH (repeatable).",
+)
+@click.option(
+    "--sarif-all-rules",
+    is_flag=True,
+    help="Describe every selected rule in SARIF, not only the rules with results.",
 )
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
 @click.option(
@@ -79,6 +89,20 @@ if TYPE_CHECKING:
     metavar="NAME=PATH",
     help="A build artefact outside the documents, e.g. sbom=build/sbom.cdx.json.",
 )
+@click.option(
+    "--color",
+    "colour",
+    type=click.Choice(COLOUR_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Colour the human formats: auto colours a terminal (NO_COLOR, FORCE_COLOR).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary or notices.")
+@click.option(
+    "--show-files",
+    is_flag=True,
+    help="List the files read and how each was classified, instead of the findings.",
+)
 def check(
     paths: tuple[str, ...],
     select: tuple[str, ...],
@@ -99,11 +123,15 @@ def check(
     allow_shallow: bool,
     reports: tuple[str, ...],
     statistics: bool,
+    colour: str,
+    quiet: bool,
+    show_files: bool,
+    sarif_all_rules: bool,
 ) -> int:
     """Check the technical file (PATHS narrow what is reported; everything is loaded)."""
     from techfile.engine.pipeline import RunOptions
     from techfile.engine.run import run
-    from techfile.formatters import FORMATTERS
+    from techfile.formatters import HUMAN
 
     extra_reports = [report_target(value) for value in reports]
     config, relative = resolve_config(paths, example)
@@ -122,19 +150,73 @@ def check(
         artifacts=tuple(artifact(a) for a in artifacts),
         profile=profile,
         allow_shallow=allow_shallow,
+        reuse_results=not show_files,  # --show-files lists what this run read
+        incremental=not show_files,
     )
     result = run(config, options)
-    rendered = FORMATTERS[output_format](result)
-    if output:
-        write_output(output, rendered, "the report to ")
+    threshold = Severity.parse(fail_on or config.get("fail-on", "error"))
+    render = partial(_render, fail_on=threshold, all_rules=sarif_all_rules)
+    to_file = format_options(config, colour=False, from_cwd=not example, pre_commit=pre_commit)
+    if show_files:
+        click.echo(show_file_list(result, config, to_file), nl=False)
+    elif output:
+        write_output(output, render(output_format, result, to_file), "the report to ")
     else:
-        click.echo(_colour(rendered) if output_format == "text" else rendered, nl=False)
+        painted = output_format in HUMAN and use_colour(colour, sys.stdout)
+        on_screen = replace(to_file, colour=painted)
+        click.echo(render(output_format, result, on_screen), nl=False, color=painted)
     for report_format, report_path in extra_reports:
-        write_output(report_path, FORMATTERS[report_format](result), "the report to ")
+        write_output(report_path, render(report_format, result, to_file), "the report to ")
     if statistics:
         for code, count in sorted(Counter(f.code for f in result.findings).items()):
             name = result.pages[code].name if code in result.pages else ""
             say(f"{count:6d}  {code}  {name}")
+    if not quiet:
+        _summary_and_notices(result)
+    if not (quiet or example or pre_commit or show_files) and output_format in HUMAN:
+        _adoption_hint(result, config)
+    failing = any(f.severity >= threshold for f in result.findings)
+    return EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN
+
+
+def _render(
+    name: str, result: RunResult, options: FormatOptions, fail_on: Severity, all_rules: bool
+) -> str:
+    """The result in format `name`. JUnit fails the findings at or above `--fail-on`; SARIF
+    describes every selected rule with `--sarif-all-rules`."""
+    from techfile.formatters import junit, render, sarif
+
+    if name == "junit":
+        return junit.render(result, fail_on)
+    if name == "sarif":
+        return sarif.render(result, all_rules)
+    return render(name, result, options)
+
+
+def _adoption_hint(result: RunResult, config: Config) -> None:
+    """When most Markdown files have no type, one line: `techfile adopt` can type them, with
+    the template convention adopt's own detection recognises in the tree."""
+    untyped = result.files - result.classified
+    if untyped * 2 <= result.files:
+        return
+    from techfile.adopt import collect, guess_all
+
+    convention, guesses = guess_all(collect(config.root))
+    more = sum(g.type is not None for g in guesses) - result.classified
+    if more <= 0:
+        return  # adopt would type no more than this run did (it may have written the config)
+    command = "`techfile adopt --print`" if config.source else "`techfile adopt`"
+    if convention.preset:
+        how = f"it recognises the {convention.preset} templates: {convention.reason}"
+    else:
+        how = f"from names and headings; it recognises no template set: {convention.reason}"
+    say(
+        f"techfile: {untyped} of {result.files} Markdown files have no document type; "
+        f"{command} can type {more} of them ({how})"
+    )
+
+
+def _summary_and_notices(result: RunResult) -> None:
     _summary(result)
     if result.baseline_gone:
         say(
@@ -143,18 +225,6 @@ def check(
         )
     for notice in result.notices:
         say(f"techfile: {notice}")
-    threshold = Severity.parse(fail_on or config.get("fail-on", "error"))
-    failing = any(f.severity >= threshold for f in result.findings)
-    return EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN
-
-
-def _colour(text: str) -> str:
-    if os.environ.get("NO_COLOR") or not sys.stdout.isatty():
-        return text
-    colours = {"[error]": "red", "[warning]": "yellow", "[info]": "cyan"}
-    for label, colour in colours.items():
-        text = text.replace(f" {label} ", f" {click.style(label, fg=colour, bold=True)} ")
-    return text
 
 
 def _summary(result: RunResult) -> None:

@@ -18,7 +18,11 @@ from techfile.util.escape import shown
 from techfile.util.safe_write import UnsafeWriteError, write_text_atomically
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMAT_NAMES = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown")
+# the human formats first (paths from the cwd, colour), then the machine formats
+FORMAT_NAMES = (
+    *("text", "full", "concise", "grouped"),
+    *("json", "sarif", "github", "junit", "gitlab", "markdown"),
+)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -32,44 +36,47 @@ def date_option(_ctx: Any, _param: Any, value: str | None) -> datetime.date | No
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+        raise click.BadParameter(f"{value} is not a date in the form YYYY-MM-DD") from None
 
 
 def report_target(value: str) -> tuple[str, str]:
     name, sep, path = value.partition("=")
     if not sep or name not in FORMAT_NAMES or not path:
         choices = ", ".join(FORMAT_NAMES)
-        raise click.BadParameter(f"{value!r} is not FORMAT=PATH ({choices})", param_hint="--report")
+        raise click.BadParameter(f"{value} is not FORMAT=PATH ({choices})", param_hint="--report")
     return name, path
 
 
 def artifact(value: str) -> tuple[str, str]:
     name, sep, path = value.partition("=")
     if not sep or not name.strip() or not path.strip():
-        raise click.BadParameter(f"{value!r} is not NAME=PATH", param_hint="--artifact")
+        raise click.BadParameter(f"{value} is not NAME=PATH", param_hint="--artifact")
     return name.strip(), str(Path(path.strip()).resolve())
 
 
 def jobs_value(value: str) -> str:
     if value == "auto" or (value.isdigit() and int(value) > 0):
         return value
-    raise click.BadParameter(f"{value!r} is neither a positive number nor auto")
+    raise click.BadParameter(f"{value} is neither a positive number nor auto")
 
 
 def resolve_config(paths: Sequence[str], example: bool) -> tuple[Config, tuple[str, ...]]:
-    """Find the root and configuration, and turn PATHS into root-relative paths."""
+    """Find the root and configuration, and turn PATHS into root-relative paths. --config
+    and --isolated (kept in the click context by `reads_configuration`) choose the
+    configuration as ruff's do; the root is found the same way either way."""
     from techfile.intake.config import find_root, load_config
 
+    chosen, isolated = _configuration_choice()
     if example:
         from techfile.data.resources import bundled
 
         root = bundled("examples") / "connected-samd"
-        return load_config(root, root / CONFIG_FILE), ()
+        return load_config(root, None if isolated else chosen or root / CONFIG_FILE), ()
     start = Path(paths[0]) if paths else Path.cwd()
     if not start.exists():
         raise click.BadParameter(f"{start} does not exist", param_hint="PATHS")
-    root, source = find_root(start if start.is_dir() else start.parent)
-    config = load_config(root, source)
+    root, source = find_root(start if start.is_dir() else start.parent, strict=not isolated)
+    config = load_config(root, None if isolated else chosen or source)
     relative = []
     for path in paths:
         absolute = Path(path).resolve()
@@ -77,6 +84,50 @@ def resolve_config(paths: Sequence[str], example: bool) -> tuple[Config, tuple[s
             raise click.BadParameter(f"{path} is outside the technical file root {root}")
         relative.append(absolute.relative_to(root).as_posix())
     return config, tuple(relative)
+
+
+_CHOICE = "techfile.configuration"  # where --config/--isolated wait in the click context
+
+
+def _configuration_choice() -> tuple[Path | None, bool]:
+    """(--config FILE, --isolated) of the running command; neither outside a command."""
+    context = click.get_current_context(silent=True)
+    config, isolated = context.meta.get(_CHOICE, (None, False)) if context else (None, False)
+    if config is not None and isolated:
+        raise click.UsageError("--config and --isolated cannot be combined")
+    return config, isolated
+
+
+def _remember(context: click.Context, param: click.Parameter, value: Any) -> None:
+    config, isolated = context.meta.get(_CHOICE, (None, False))
+    if param.name == "config_file" and value is not None:
+        config = Path(value).resolve()
+    if param.name == "isolated" and value:
+        isolated = True
+    context.meta[_CHOICE] = (config, isolated)
+
+
+def reads_configuration(command: click.Command) -> click.Command:
+    """Give a command that reads the configuration ruff's --config FILE and --isolated."""
+    command.params += [
+        click.Option(
+            ["--config", "config_file"],
+            type=click.Path(exists=True, dir_okay=False),
+            metavar="FILE",
+            expose_value=False,
+            callback=_remember,
+            help="Read the configuration from FILE (a .techfile.toml, or a pyproject.toml with "
+            "[tool.techfile]) instead of looking for one; the root is found as without it.",
+        ),
+        click.Option(
+            ["--isolated"],
+            is_flag=True,
+            expose_value=False,
+            callback=_remember,
+            help="Ignore every configuration file: run with the defaults.",
+        ),
+    ]
+    return command
 
 
 def selection_options(func: F) -> F:

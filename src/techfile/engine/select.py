@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from techfile.util.nearest import NearestIndex
+
 
 class SelectionError(ValueError):
     """A selector names no known rule (a usage error)."""
@@ -25,7 +27,11 @@ def selected_codes(
     extend = [s.strip().upper() for s in extend_select if s.strip()]
     for selector in (*select, *ignore, *extend):
         if selector != "ALL" and not any(code.startswith(selector) for code in codes):
-            raise SelectionError(f"{selector!r} matches no techfile rule (see `techfile rules`)")
+            near = NearestIndex(codes).suggest(selector, cutoff=0.6)
+            hint = f"; did you mean {near}?" if near else ""
+            raise SelectionError(
+                f"{selector} matches no techfile rule{hint} (see `techfile rules`)"
+            )
     chosen: set[str] = set()
     for code in codes:
         selectors = (*select, *extend)

@@ -1,4 +1,4 @@
-"""Find the root of a technical file and read its configuration."""
+"""Find the root of a technical file and read its configuration (checked by config_checks)."""
 
 from __future__ import annotations
 
@@ -7,22 +7,34 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from techfile.intake.config_checks import Where, checked, shown_path
 from techfile.intake.parse import ParseSettings
 from techfile.model.config import CONFIG_FILE, Config, ConfigError
 
 
-def find_root(start: Path) -> tuple[Path, Path | None]:
-    """The directory of the nearest config file, else the git top level, else `start`."""
+def find_root(start: Path, *, strict: bool = True) -> tuple[Path, Path | None]:
+    """The directory of the nearest config file, else the git top level, else `start`.
+    Not `strict` (--isolated), a pyproject.toml that cannot be read is no configuration."""
     start = start.resolve()
     for directory in (start, *start.parents):
         candidate = directory / CONFIG_FILE
         if candidate.is_file():
             return directory, candidate
         pyproject = directory / "pyproject.toml"
-        if pyproject.is_file() and "techfile" in _read_toml(pyproject).get("tool", {}):
+        if pyproject.is_file() and _has_tool_table(pyproject, strict):
             return directory, pyproject
     top = git_toplevel(start)
     return (top or start), None
+
+
+def _has_tool_table(pyproject: Path, strict: bool) -> bool:
+    try:
+        tool = _read_toml(pyproject).get("tool", {})
+    except ConfigError:
+        if strict:
+            raise
+        return False
+    return isinstance(tool, dict) and "techfile" in tool
 
 
 def git_toplevel(start: Path) -> Path | None:
@@ -45,12 +57,18 @@ def load_config(root: Path, source: Path | None) -> Config:
     if source is None:
         return Config(root, None, {})
     data = _read_toml(source)
+    table = ""
     if source.name == "pyproject.toml":
-        data = data.get("tool", {}).get("techfile", {})
-    _validate(data, source)
+        table = "tool.techfile"
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict) or "techfile" not in tool:
+            raise ConfigError(f"{shown_path(source)}: there is no [tool.techfile] table in it")
+        data = tool["techfile"]
+    text = _read_text(source)
+    data = checked(data, Where(source, text, table))
     if "preset" in data:
         data = with_preset(data, str(data["preset"]))
-    return Config(root, source, data, _read_text(source))
+    return Config(root, source, data, text)
 
 
 def with_preset(data: dict[str, Any], name: str) -> dict[str, Any]:
@@ -59,8 +77,7 @@ def with_preset(data: dict[str, Any], name: str) -> dict[str, Any]:
     from techfile.data.resources import bundled
 
     path = bundled("data") / "presets" / f"{name}.toml"
-    preset = _read_toml(path)
-    _validate(preset, path)
+    preset = checked(_read_toml(path), Where(path, _read_text(path), ""))
     return _merge(preset, data)
 
 
@@ -88,19 +105,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
-
-
-def _validate(data: dict[str, Any], source: Path) -> None:
-    from techfile.data.schemas import validator
-
-    errors = sorted(validator("config.schema.json").iter_errors(data), key=lambda e: e.path)
-    if errors:
-        lines = []
-        for error in errors:
-            where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-            lines.append(f"{source}: {where}: {error.message}")
-        raise ConfigError("\n".join(lines))
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(f"{shown_path(path)}: cannot read the configuration: {reason}") from None
 
 
 def parse_settings(config: Config) -> ParseSettings:

@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import datetime
+import json
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +39,9 @@ DEFAULT_EXCLUDES = (
     "**/.tox/**",
     "**/.nox/**",
 )
+
+
+ConfigPath = tuple[str | int, ...]  # a path into the configuration: keys and list positions
 
 
 class ConfigError(Exception):
@@ -71,8 +77,11 @@ class Config:
     def as_of(self, override: datetime.date | None) -> datetime.date:
         if override is not None:
             return override
-        if "as-of" in self.raw:
-            return datetime.date.fromisoformat(self.raw["as-of"])
+        pinned = self.raw.get("as-of")
+        if isinstance(pinned, datetime.date):
+            return pinned
+        if pinned is not None:
+            return datetime.date.fromisoformat(str(pinned))
         return datetime.date.today()
 
     def table_lines(self, name: str) -> list[int]:
@@ -97,3 +106,161 @@ class Config:
 
     def rule_options(self, code: str) -> dict[str, Any]:
         return dict(self.raw.get("rules", {}).get(code, {}))
+
+
+# --- Wording of configuration mistakes: the key as written in TOML, the value as the user
+# --- wrote it and the type expected, never a Python repr ---------------------------------
+
+_KINDS = {
+    "integer": "a whole number",
+    "number": "a number",
+    "string": "text in quotes",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a table",
+}
+_PLURAL_KINDS = {
+    "integer": "whole numbers",
+    "number": "numbers",
+    "string": "texts in quotes",
+    "boolean": "true or false values",
+    "object": "tables",
+}
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_SHOWN_TEXT = 60  # characters of a wrong text value quoted back
+
+
+def toml_key(name: str | int) -> str:
+    """A key as TOML writes it: bare when it can be, else a quoted string."""
+    text = str(name)
+    return text if _BARE_KEY.match(text) else json.dumps(text, ensure_ascii=False)
+
+
+def key_name(path: ConfigPath, table: str = "") -> str:
+    """`[rules.SDL004] max-age-months`, `[[per-file-ignores]] rules` (entry 2), `fail-on`:
+    a path into the configuration, named the way the file spells it. `table` is the table the
+    configuration lives in (`tool.techfile` in pyproject.toml)."""
+    tables = [table] if table else []
+    keys = [part for part in path if isinstance(part, str)]
+    positions = [
+        f"{'item' if at == len(path) - 1 else 'entry'} {part + 1}"
+        for at, part in enumerate(path)
+        if isinstance(part, int)
+    ]
+    entry = f" ({', '.join(positions)})" if positions else ""
+    if not keys:
+        return f"[{table}]" if table else "the configuration"
+    *parents, last = keys
+    if not parents and not tables:
+        return f"`{toml_key(last)}`{entry}"
+    header = ".".join([*tables, *(toml_key(p) for p in parents)])
+    is_array_of_tables = len(path) > 1 and isinstance(path[1], int) and parents
+    brackets = f"[[{header}]]" if is_array_of_tables else f"[{header}]"
+    return f"`{brackets} {toml_key(last)}`{entry}"
+
+
+def shown_value(value: Any) -> str:
+    """What the user wrote, in TOML's words: `the text "twelve"`, `the number 12`, `true`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {quoted(value)}"
+    if isinstance(value, datetime.datetime):
+        return f"the date and time {value.isoformat()}"
+    if isinstance(value, datetime.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, datetime.time):
+        return f"the time {value.isoformat()}"
+    if isinstance(value, list):
+        return "a list" if value else "an empty list"
+    if isinstance(value, dict):
+        return "a table"
+    return "a value of another kind"
+
+
+def quoted(text: str) -> str:
+    cut = text if len(text) <= _SHOWN_TEXT else text[: _SHOWN_TEXT - 1] + "…"
+    return json.dumps(cut, ensure_ascii=False)
+
+
+def toml_literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return quoted(value) if isinstance(value, str) else str(value)
+
+
+def expected_kind(schema: dict[str, Any]) -> str:
+    """What a schema (or a rule option's declaration) asks for, in words: `a whole number of
+    months, at least 1`, `one of "error", "warning" or "info"`, `a list of texts in quotes`."""
+    if isinstance(schema.get("enum"), list):
+        choices = [toml_literal(v) for v in schema["enum"]]
+        return either(choices) if len(choices) < 3 else f"one of {either(choices)}"
+    if schema.get("format") == "date":
+        return "a date, YYYY-MM-DD"
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        short = {"string": "text", "boolean": "true/false"}
+        return either([short.get(str(k), _KINDS.get(str(k), str(k))) for k in kind])
+    words = _KINDS.get(str(kind), "a value of the declared kind")
+    unit = schema.get("unit")
+    if unit and kind in ("integer", "number"):
+        words += f" of {unit}"
+    items = schema.get("items")
+    if kind == "array" and isinstance(items, dict) and items.get("type") in _PLURAL_KINDS:
+        words = f"a list of {_PLURAL_KINDS[items['type']]}"
+    return words + _bounds(schema)
+
+
+def _bounds(schema: dict[str, Any]) -> str:
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is not None and high is not None:
+        return f" from {low} to {high}"
+    if low is not None:
+        return f", at least {low}"
+    if high is not None:
+        return f", at most {high}"
+    return ""
+
+
+def either(words: Sequence[str], joint: str = "or") -> str:
+    """`a`, `a or b`, `a, b or c` (or `and`)."""
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {joint} {words[-1]}"
+
+
+# --- where a key is written ----------------------------------------------------------------
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+
+
+def key_line(text: str, path: ConfigPath, table: str = "") -> int | None:
+    """The line of the key at `path` in the configuration text when it is written plainly
+    (`[table]` header, then `key = ...`), else the line of its table's header; None when it
+    cannot be told (TOML gives no positions; a dotted key or inline table is not looked for)."""
+    keys = [p for p in path if isinstance(p, str)]
+    if not keys or not text:
+        return None
+    prefix = [table] if table else []
+    entry = path[1] if len(path) > 1 and isinstance(path[1], int) else 0
+    # rule codes are capitalised when read, so `[rules.sdl004]` is looked for case-blind
+    parent = ".".join([*prefix, *(toml_key(k) for k in keys[:-1])]).casefold()
+    itself = ".".join([*prefix, *(toml_key(k) for k in keys)]).casefold()
+    key = re.compile(rf"^\s*[\"']?{re.escape(keys[-1])}[\"']?\s*=", re.IGNORECASE)
+    current, seen, parent_line = "", Counter[str](), None
+    for number, line in enumerate(text.splitlines(), start=1):
+        heading = _HEADER.match(line)
+        if heading:
+            current = heading.group(1).replace(" ", "").casefold()
+            seen[current] += 1
+            if current == itself and seen[current] - 1 == entry:
+                return number  # the key is a table of its own: [rules.SDL004]
+            if current == parent and seen[current] - 1 == entry:
+                parent_line = number
+            continue
+        in_entry = not parent or seen[parent] - 1 == entry
+        if current == parent and in_entry and key.match(line):
+            return number
+    return parent_line
