@@ -20,6 +20,7 @@ import pytest
 
 from conftest import CliResult, run_subprocess, snapshot
 from techfile.intake.parse import ParseSettings, parse_bytes
+from techfile.rules.frontmatter import UNSAID_FIX
 
 HEAD = "---\nid: DOC-1\ntype: ifu\n"  # lines 1-3; the next front-matter line is line 4
 CLEAN = HEAD + "title: Instructions for use\n---\n\n# Instructions for use\n"
@@ -39,6 +40,10 @@ def lint(techfile: Callable[..., CliResult], root: Path, *args: str) -> Lint:
     fm = techfile("check", "--format", "json", "--select", "FM", *args, cwd=root)
     assert fm.code in (0, 1), fm.err
     raw = fm.json()["findings"]
+    for finding in raw:  # what is wrong, why it matters and what to do, each on its own
+        assert finding["why"].endswith(".") and finding["fix"].endswith("."), finding
+        assert finding["fix"] != UNSAID_FIX, finding  # the diagnostic said what to do
+        assert not finding["message"].endswith("."), finding
     every = {(f["code"], f["path"], f["line"]) for f in full.json()["findings"]}
     found = [(f["code"], f["path"], f["line"]) for f in raw]
     assert set(found) <= every, "the full run lost intake findings"
@@ -288,10 +293,25 @@ def test_unquoted_version_stays_text(tree, techfile) -> None:
     finding = only(result, "FM006")
     assert finding["severity"] == "warning"
     assert finding["column"] == 10
-    assert "'1.10'" in finding["message"] and "version: 1.10" in finding["message"]
+    # values as the file writes them, never as Python does ('1.10')
+    assert "the text `1.10`" in finding["message"] and "version: 1.10" in finding["message"]
+    assert "'" not in finding["message"]
+    assert finding["fix"] == 'Quote it: `version: "1.10"`.'
+    assert finding["why"].startswith("Under ISO 13485:2016 4.2.4 and MDR Annex II, ")
     assert result.code == 0
     parsed = parse_bytes("a.md", text.encode(), ParseSettings())
     assert parsed.document is not None and parsed.document.meta["version"] == "1.10"
+
+
+def test_schema_values_are_shown_as_the_file_writes_them(tree, techfile) -> None:
+    root = tree({"a.md": HEAD + "status: yes / no\nnext_review: 1.2.2026\n---\n"})
+    result = lint(techfile, root)
+    assert result.findings == [("FM004", "a.md", 4), ("FM004", "a.md", 5)]
+    status, review = result.raw
+    assert status["message"] == "`status` is `yes / no`, which is not an allowed value"
+    assert status["fix"] == "Write one of: draft, in-review, approved, obsolete, superseded."
+    assert review["message"] == "`next_review` is `1.2.2026`, which is not a valid date"
+    assert review["fix"] == "Write the date as YYYY-MM-DD."
 
 
 def test_duplicate_keys(tree, techfile) -> None:

@@ -37,6 +37,15 @@ def check(tree: Tree, techfile: Run, files: dict[str, str], config: str = "", *a
     return techfile("check", "--no-cache", *args, cwd=root)
 
 
+def found(
+    tree: Tree, techfile: Run, files: dict[str, str], config: str = "", *args: str
+) -> list[dict[str, Any]]:
+    """The findings as JSON: what is wrong (`message`), why (`why`) and what to do (`fix`)."""
+    result = check(tree, techfile, files, config, "--format", "json", *args)
+    findings: list[dict[str, Any]] = result.json()["findings"]
+    return findings
+
+
 # --- shared documents ---------------------------------------------------------------------
 
 ISMS_SOA = doc(
@@ -150,9 +159,10 @@ def test_organisational_only_row_gives_ev001_not_ev002(tree: Tree, techfile: Run
 
 def test_support_only_row_gives_ev002_not_ev007(tree: Tree, techfile: Run) -> None:
     files = {"cm.md": matrix("| 5.1.2 | ISMS-CERT-001 |"), "cert.md": ISMS_CERT}
-    result = check(tree, techfile, files, "", "--select", "EV")
-    assert codes(result) == ["EV002"]
-    assert "only as support" in result.out
+    result = found(tree, techfile, files, "", "--select", "EV")
+    assert [f["code"] for f in result] == ["EV002"]
+    assert "cites only ISMS-CERT-001" in result[0]["message"]
+    assert "ISMS-CERT-001 counts here only as support" in result[0]["why"]
     assert codes(check(tree, techfile, files, "", "--select", "EV007")) == ["EV007"]
 
 
@@ -182,10 +192,12 @@ def test_process_only_evidence_and_missing_standards_reports_the_evidence(
 def test_connected_device_not_applicable_188_is_ev006_only(tree: Tree, techfile: Run) -> None:
     files = {"gspr.md": checklist("| 18.8 | No | | | |")}
     config = '[device]\nsoftware_safety_class = "B"\nconnected = true\n'
-    result = check(tree, techfile, files, config, "--select", "EV005,EV006")
-    assert set(codes(result)) == {"EV006"}  # the missing rows and the 18.8 row; no EV005
-    marked = [line for line in result.lines if "is marked not applicable" in line]
-    assert len(marked) == 1 and "18.8" in marked[0] and "connected" in marked[0]
+    result = found(tree, techfile, files, config, "--select", "EV005,EV006")
+    assert {f["code"] for f in result} == {"EV006"}  # the missing rows and the 18.8 row; no EV005
+    marked = [f for f in result if "is marked not applicable" in f["message"]]
+    assert len(marked) == 1 and "18.8" in marked[0]["message"]
+    assert "the device is connected" in marked[0]["why"]
+    assert 'its "Applicable" column' in marked[0]["fix"]  # the table's own header
 
 
 def test_unknown_clause_is_ev004_and_not_ev002(tree: Tree, techfile: Run) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -33,9 +34,13 @@ def test_example_shows_exactly_the_two_headline_findings(
     ev001, rm001 = lines
     assert ev001.startswith("regulatory/conformity-matrix.md:53:")
     assert "ISMS-SOA-001" in ev001 and "EN IEC 81001-5-1:2022 7.2" in ev001
-    assert "a notified body will ask for product evidence" in ev001
+    assert "which needs product evidence" in ev001
     assert rm001.startswith("security/threat-model.md:79:")
-    assert "T-06" in rm001 and "MDCG 2019-16 Rev.1" in rm001
+    assert "T-06" in rm001 and "no ISO 14971 risk-analysis row" in rm001
+    _, report = _run(["check", "--example", "--format", "json", "--select", "RM001"], capsys)
+    (finding,) = json.loads(report)["findings"]
+    assert "MDCG 2019-16 Rev.1 3.2" in finding["why"]
+    assert "T-06 (Tampering with ECG recordings" in finding["fix"]
 
 
 def _insert_after(path: Path, anchor: str, new_line: str) -> None:

@@ -19,7 +19,7 @@ def test_a_csv_row_with_a_wrong_value_is_fm004_where_the_file_is_pulled_in(tree,
     assert result.code == 1
     [line] = result.lines
     assert line.startswith("risk.md:8:1: FM004 [error] controls.csv line 2: `type` of RC-1")
-    assert "'External measure', which is not one of: inherent-safety" in line
+    assert "`External measure`, which is not an allowed value" in line
 
 
 def test_valid_csv_rows_give_nothing(tree, techfile) -> None:

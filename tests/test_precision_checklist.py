@@ -20,6 +20,7 @@ import textwrap
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -252,19 +253,26 @@ def _fm004(tree: Tree, techfile: Run, text: str) -> list[str]:
     return [line for line in result.lines if " FM004 " in line]
 
 
+def _fm004_json(tree: Tree, techfile: Run, text: str) -> list[dict[str, Any]]:
+    """The FM004 findings as JSON: what is wrong, why, and what to do."""
+    root = tree({"gspr.md": text, ".techfile.toml": 'as-of = "2026-01-15"\n'})
+    result = techfile("check", "--no-cache", "--select", "FM004", "--format", "json", cwd=root)
+    return [f for f in result.json()["findings"] if f["code"] == "FM004"]
+
+
 def test_a_row_with_answers_and_nothing_above_it_is_reported(tree: Tree, techfile: Run) -> None:
-    found = _fm004(
-        tree,
-        techfile,
-        _checklist(
-            "| | Risks acceptable against benefits | Yes | | ISO 14971:2019 | RMP-001 |\n"
-            "| 8 | Risks acceptable against benefits | Yes | | ISO 14971:2019 | RMP-001 |\n"
-            "| | — and its indent | Yes | | ISO 14971:2019 | RMP-001 |\n"
-        ),
+    text = _checklist(
+        "| | Risks acceptable against benefits | Yes | | ISO 14971:2019 | RMP-001 |\n"
+        "| 8 | Risks acceptable against benefits | Yes | | ISO 14971:2019 | RMP-001 |\n"
+        "| | — and its indent | Yes | | ISO 14971:2019 | RMP-001 |\n"
     )
+    found = _fm004(tree, techfile, text)
     assert len(found) == 1 and found[0].startswith("gspr.md:12:1: FM004 [error] this row of")
     assert "gives answers but no GSPR number" in found[0]
-    assert "MDR Annex II asks for technical documentation that is unambiguous" in found[0]
+    (finding,) = _fm004_json(tree, techfile, text)
+    assert "MDR Annex II asks for technical documentation that is unambiguous" in finding["why"]
+    # the fix names the column as the checklist heads it
+    assert 'Write its GSPR number in the "No." column' in finding["fix"]
 
 
 def test_a_lead_in_without_answers_is_not(tree: Tree, techfile: Run) -> None:

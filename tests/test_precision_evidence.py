@@ -14,6 +14,7 @@ the model behind them:
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import textwrap
@@ -75,6 +76,31 @@ def _real(
     return [m for m in found if m is not None]
 
 
+def _real_json(
+    folder: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    codes: str,
+) -> list[dict[str, Any]]:
+    """The findings of `codes` on a copy of a real folder, as JSON (message, why, fix)."""
+    root = tmp_path / folder
+    shutil.copytree(FIXTURES / folder, root)
+    (root / ".techfile.toml").write_text(CONFIGS[folder], encoding="utf-8")
+    monkeypatch.chdir(root)
+    capsys.readouterr()
+    main(["check", "--no-cache", "--as-of", AS_OF, "--select", codes, "--format", "json"])
+    findings: list[dict[str, Any]] = json.loads(capsys.readouterr().out)["findings"]
+    return findings
+
+
+def _json(tree: Tree, techfile: Run, files: dict[str, str], *args: str) -> list[dict[str, Any]]:
+    findings: list[dict[str, Any]] = check(tree, techfile, files, "--format", "json", *args).json()[
+        "findings"
+    ]
+    return findings
+
+
 def _at(found: list[re.Match[str]], path: str) -> list[tuple[int, str, str]]:
     return [(int(m["line"]), m["code"], m["sev"]) for m in found if m["path"] == path]
 
@@ -125,7 +151,8 @@ def test_gstt_transposed_number_and_the_2018_draft_guidance(
     assert _at(found, GSTT_CYBER) == [(33, "ST001", "warning")]
     message = _message(found, GSTT_CYBER, 33)
     assert "(2018 draft)" in message and "on 2022-04-08" in message
-    assert "the current edition is FDA Premarket Cybersecurity Guidance:2026" in message
+    (st001,) = _real_json("GSTT-CSC-QMS-Template", tmp_path / "json", monkeypatch, capsys, "ST001")
+    assert "the current edition is FDA Premarket Cybersecurity Guidance:2026" in st001["fix"]
 
 
 def test_rdm_2018_draft_guidance_and_a_transposed_technical_report(
@@ -297,10 +324,11 @@ def test_process_evidence_meets_clauses_that_ask_for_a_process(tree: Tree, techf
         "rm.md": doc("id: SOP-RM\ntype: qms-procedure"),
         "rel.md": doc("id: SOP-REL\ntype: qms-procedure"),
     }
-    result = check(tree, techfile, files, "--select", "EV002")
-    assert len(result.lines) == 1 and "5.7.4" in result.out  # penetration testing: the device
-    assert "on its own" not in result.out
-    assert "SOP-REL (QMS procedure), which is process evidence" in result.out
+    (finding,) = _json(tree, techfile, files, "--select", "EV002")
+    assert "5.7.4" in finding["message"]  # penetration testing: the device
+    assert "cites only SOP-REL (QMS procedure)" in finding["message"]
+    assert "on its own" not in finding["why"]
+    assert "SOP-REL is process evidence, which the clause does not accept" in finding["why"]
 
 
 # ------------------------------------------------------------------ whose evidence
@@ -344,12 +372,12 @@ def test_a_suppliers_report_elsewhere_names_only_the_clauses_it_supports(
     tree: Tree, techfile: Run
 ) -> None:
     files = {"cm.md": _matrix("5.7.4 | SOC2-HOST"), "soc2.md": doc(SOC2), "dd.md": doc(DEVICE)}
-    result = check(tree, techfile, files, "--select", "EV001")
-    (line,) = result.lines
-    assert "of the supplier Nimbus Cloud Hosting, Inc." in line
-    assert "describes how the company runs information security" not in line
-    assert "(4.1.5, 4.3, 5.1.2, 5.2.3, 5.8.4)" in line
-    assert "4.1.1" not in line and "4.1.4" not in line
+    (finding,) = _json(tree, techfile, files, "--select", "EV001")
+    assert "of the supplier Nimbus Cloud Hosting, Inc." in finding["message"]
+    assert "describes the supplier's own controls" in finding["why"]
+    assert "describes how the company runs information security" not in finding["why"]
+    assert "(4.1.5, 4.3, 5.1.2, 5.2.3, 5.8.4)" in finding["fix"]
+    assert "4.1.1" not in finding["fix"] and "4.1.4" not in finding["fix"]
 
 
 def test_the_manufacturers_own_soc2_report_is_organisational_evidence(
@@ -357,12 +385,12 @@ def test_the_manufacturers_own_soc2_report_is_organisational_evidence(
 ) -> None:
     own = SOC2.replace("Nimbus Cloud Hosting, Inc.", "GlucoTrend GmbH")
     files = {"cm.md": _matrix("5.2.3 | SOC2-HOST"), "soc2.md": doc(own), "dd.md": doc(DEVICE)}
-    result = check(tree, techfile, files, "--select", "EV001")
-    assert "describes how the company runs information security" in result.out
-    assert "(4.1.1, 4.1.4, 5.1.2, 5.8.4)" in result.out
+    (finding,) = _json(tree, techfile, files, "--select", "EV001")
+    assert "describes how the company runs information security" in finding["why"]
+    assert "(4.1.1, 4.1.4, 5.1.2, 5.8.4)" in finding["fix"]
     unknown = {"cm.md": _matrix("5.2.3 | SOC2-HOST"), "soc2.md": doc(own)}  # no manufacturer
-    hint = check(tree, techfile, unknown, "--select", "EV001")
-    assert "name the supplier in its `supplier` field" in hint.out
+    (hint,) = _json(tree, techfile, unknown, "--select", "EV001")
+    assert "name the supplier in its `supplier` field" in hint["fix"]
 
 
 def test_a_declared_supplier_needs_no_manufacturer(tree: Tree, techfile: Run) -> None:
@@ -411,8 +439,12 @@ def test_st003_soc2_report_period(
 def test_st003_soc2_age_is_an_option(tree: Tree, techfile: Run) -> None:
     files = {"soc2.md": doc(SOC2)}
     config = "[rules.ST003]\nsoc2-max-age-months = 6\n"
-    late = check(tree, techfile, files, "--select", "ST003", "--as-of", "2026-07-01", config=config)
-    assert "more than 6 months" in late.out
+    late = check(
+        tree, techfile, files, "--select", "ST003", "--as-of", "2026-07-01", "--format", "json",
+        config=config,
+    )  # fmt: skip
+    (finding,) = late.json()["findings"]
+    assert "more than 6 months" in finding["why"]
 
 
 def test_hds_referentiel_editions(tree: Tree, techfile: Run) -> None:
@@ -427,20 +459,21 @@ def test_hds_referentiel_editions(tree: Tree, techfile: Run) -> None:
         ),
         "bare.md": doc("id: HDS-2\ntype: hds-certificate\ncertifies: HDS\nexpiry_date: 2027-01-01"),
     }
-    result = check(tree, techfile, files, "--select", "ST002,ST003")
+    result = check(tree, techfile, files, "--select", "ST002,ST003", "--format", "json")
     # the end of validity of 2018 certificates is not verified: no ST003 before expiry
-    assert [line.split(":")[0] for line in result.lines] == ["bare.md"]
-    assert "HDS référentiel:2024 as current" in result.out
+    (finding,) = result.json()["findings"]
+    assert finding["path"] == "bare.md" and "HDS référentiel:2024 as current" in finding["fix"]
 
 
 def test_openregulatory_standard_in_the_rationale_column(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    found = _real("openregulatory-templates", tmp_path, monkeypatch, capsys, codes="EV005")
+    found = _real_json("openregulatory-templates", tmp_path, monkeypatch, capsys, "EV005")
     # the 14.2(d) row's standard slid into the Rationale column: say so, once, on the row
-    message = _message(found, CHECKLIST, 111)
-    assert "names ISO 14971:2919 only in its justification" in message
-    assert "Move it to the row's standards" in message
+    (finding,) = [f for f in found if f["path"] == CHECKLIST and f["line"] == 111]
+    assert "names ISO 14971:2919 only in its justification" in finding["message"]
+    # the fix names the column as the checklist heads it
+    assert finding["fix"] == 'Move ISO 14971:2919 to its "Applicable Standard" column.'
 
 
 def test_a_clause_after_a_colon_in_the_text_is_no_edition(tree: Tree, techfile: Run) -> None:

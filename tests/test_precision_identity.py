@@ -163,8 +163,10 @@ def test_rows_are_named_by_their_clause(
 ) -> None:
     findings = _run(openregulatory, monkeypatch, capsys, "ID002")
     messages = " ".join(str(f["message"]) for f in findings)
-    assert "`evidence` of GSPR 17.1 in Checklist" in messages
-    assert "`evidence` of MDR Annex II 4.1.1(l) in Checklist" in messages  # below `## Annex II`
+    # a table row's cell is named by its column, as the checklist heads it
+    assert 'the "Evidence of Conformity" cell of GSPR 17.1 in Checklist' in messages
+    assert '"Evidence of Conformity" cell of MDR Annex II 4.1.1(l) in Checklist' in messages
+    assert "`evidence` of" not in messages
     assert " of None" not in messages
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import json
 import re
 import shutil
 from pathlib import Path
@@ -349,9 +350,13 @@ def test_opensamd_scale_disagreement_is_found(
     assert len(disagreements) == 2, out
     severity = next(line for line in disagreements if "severity scales" in line)
     assert severity.startswith(f"{plan}:1:1: RM003 [error]")
-    assert "S4 Catastrophic" in severity and "S5 Death" in severity
-    probability = next(line for line in disagreements if "probability scales" in line)
-    assert "P5 Certain" in probability and "P6 Almost certain" in probability
+    # the two scales, to choose one from, are in the fix (JSON carries it)
+    _, report, _ = _check(opensamd, monkeypatch, capsys, "--select", "RM003", "--format", "json")
+    fixes = {f["message"]: f["fix"] for f in json.loads("\n".join(report))["findings"]}
+    severity_fix = next(fix for message, fix in fixes.items() if "severity scales" in message)
+    assert "S4 Catastrophic" in severity_fix and "S5 Death" in severity_fix
+    probability_fix = next(fix for message, fix in fixes.items() if "probability scales" in message)
+    assert "P5 Certain" in probability_fix and "P6 Almost certain" in probability_fix
 
 
 def test_opensamd_without_the_preset_checks_nothing(

@@ -13,6 +13,7 @@ import click
 
 from techfile.cli.display import COLOUR_CHOICES, format_options, use_colour
 from techfile.cli.display import show_files as show_file_list
+from techfile.cli.fixing import apply_fixes, refuse_unfixable_run, show_fixes
 from techfile.cli.options import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
@@ -97,6 +98,13 @@ if TYPE_CHECKING:
     show_default=True,
     help="Colour the human formats: auto colours a terminal (NO_COLOR, FORCE_COLOR).",
 )
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply the fixes that cannot change meaning (FM006, FM012, a certain ID002), then "
+    "check again. The only option that writes into the technical file.",
+)
+@click.option("--diff", is_flag=True, help="Show the fixes --fix would apply; write nothing.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary or notices.")
 @click.option(
     "--show-files",
@@ -127,6 +135,8 @@ def check(
     quiet: bool,
     show_files: bool,
     sarif_all_rules: bool,
+    fix: bool,
+    diff: bool,
 ) -> int:
     """Check the technical file (PATHS narrow what is reported; everything is loaded)."""
     from techfile.engine.pipeline import RunOptions
@@ -137,6 +147,7 @@ def check(
     config, relative = resolve_config(paths, example)
     if pre_commit and changed_since:
         raise click.UsageError("--pre-commit and --changed-since cannot be combined")
+    refuse_unfixable_run(fix, diff, example, pre_commit)
     options = RunOptions(
         split_codes(select),
         split_codes(ignore),
@@ -154,6 +165,10 @@ def check(
         incremental=not show_files,
     )
     result = run(config, options)
+    if diff:
+        return show_fixes(result, config)
+    if fix and apply_fixes(result, config):
+        result = run(config, options)
     threshold = Severity.parse(fail_on or config.get("fail-on", "error"))
     render = partial(_render, fail_on=threshold, all_rules=sarif_all_rules)
     to_file = format_options(config, colour=False, from_cwd=not example, pre_commit=pre_commit)

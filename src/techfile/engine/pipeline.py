@@ -151,9 +151,7 @@ def settle_suppressions(raw: list[Finding], ctx: Context, selected: set[str]) ->
     outcome = suppress.apply(raw, candidates, selected)
     for problem in [*problems, *outcome.problems]:
         if problem.code in selected:
-            outcome.active.append(
-                ctx.finding(problem.code, problem.message, problem.location, key=problem.key)
-            )
+            outcome.active.append(suppress.as_finding(ctx, problem))
     return outcome
 
 

@@ -13,21 +13,45 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from techfile.engine.waiver_match import names_clause, names_item
 from techfile.intake.discover import matches
 from techfile.intake.parse import ParsedFile
 from techfile.model.config import CONFIG_FILE, Config
 from techfile.model.finding import Finding, Location, SuppressedFinding, Suppression
+from techfile.rules.base import Context
+from techfile.rules.evidence.common import page_clauses
 
 SUPPRESSION_VERBS = ("ignore", "disable-file")
+_ADD_REASON = {  # the kind of a suppression -> how to give it a reason
+    "ignore": 'Add `reason="..."` after the codes.',
+    "disable-file": 'Add `reason="..."` after the codes.',
+    "waiver": "Add a `reason:` key, with `until:` and `approved_by:`.",
+    "per-file-ignore": 'Add a `reason = "..."` line to the `[[per-file-ignores]]` entry.',
+}
 
 
 class Problem(NamedTuple):
-    """A finding about a suppression itself (SUP*): these are never suppressed."""
+    """A finding about a suppression itself (SUP*): these are never suppressed. `why` follows
+    the rule page's clauses (`as_finding`)."""
 
     code: str
     message: str
     location: Location
     key: tuple[str, ...]
+    why: str
+    fix: str
+
+
+def as_finding(ctx: Context, problem: Problem) -> Finding:
+    clauses = page_clauses(ctx, problem.code)
+    return ctx.finding(
+        problem.code,
+        problem.message,
+        problem.location,
+        key=problem.key,
+        why=f"Under {clauses}, a suppression is a record of a deviation; {problem.why}",
+        fix=problem.fix,
+    )
 
 
 @dataclass
@@ -64,10 +88,12 @@ def collect(
                 problems.append(
                     Problem(
                         "SUP003",
-                        f"`techfile: {directive.verb}` is not a techfile "
-                        "directive (use ignore[...], disable-file[...] or items=...)",
+                        f"`techfile: {directive.verb}` is not a techfile directive",
                         location,
                         (directive.verb,),
+                        "a directive techfile does not know suppresses nothing, so the "
+                        "deviation it was meant to record is missing from the deviation list.",
+                        "Use ignore[...], disable-file[...] or items=...",
                     )
                 )
                 continue
@@ -151,21 +177,24 @@ def _check(candidate: _Candidate, known: set[str]) -> list[Problem]:
         problems.append(
             Problem(
                 "SUP001",
-                f"this {suppression.kind} has no reason, so it suppresses "
-                "nothing; a deviation is audit evidence and must say why "
-                '(add reason="...")',
+                f"this {suppression.kind} has no reason, so it suppresses nothing",
                 where,
                 ("reason",),
+                "it is audit evidence and must say why, and a notified body reads one without "
+                "a reason as a finding nobody looked at.",
+                _ADD_REASON.get(suppression.kind, _ADD_REASON["ignore"]),
             )
         )
     if not suppression.codes:
         problems.append(
             Problem(
                 "SUP003",
-                f"this {suppression.kind} names no rule code; write the codes "
-                "in brackets, e.g. ignore[EV003]",
+                f"this {suppression.kind} names no rule code",
                 where,
                 ("empty",),
+                "one that names no rule suppresses nothing, so the deviation it was meant to "
+                "record is missing from the deviation list.",
+                "Write the codes in brackets, e.g. ignore[EV003].",
             )
         )
     for code in suppression.codes:
@@ -173,10 +202,12 @@ def _check(candidate: _Candidate, known: set[str]) -> list[Problem]:
             problems.append(
                 Problem(
                     "SUP003",
-                    f"{code} cannot be suppressed: findings about suppressions "
-                    "are the deviation list itself",
+                    f"{code} cannot be suppressed",
                     where,
                     (code,),
+                    "findings about suppressions are the deviation list itself.",
+                    f"Remove {code} from the suppression, and fix the suppression its finding "
+                    "is about.",
                 )
             )
         elif not names_rules(code, known):
@@ -187,17 +218,21 @@ def _check(candidate: _Candidate, known: set[str]) -> list[Problem]:
                     f"{suppression.kind} suppresses nothing for it",
                     where,
                     (code,),
+                    "the deviation it was meant to record is missing from the deviation list.",
+                    "Correct the code to the rule meant (`techfile rules` lists them).",
                 )
             )
     if candidate.expired:
         problems.append(
             Problem(
                 "SUP004",
-                f"the waiver for {', '.join(suppression.codes)} expired on "
-                f"{suppression.until}; the finding it covered is reported again until "
-                "the waiver is renewed with a new review",
+                f"the waiver for {', '.join(suppression.codes)} expired on {suppression.until}",
                 where,
                 (suppression.until or "",),
+                "a waiver accepts a deviation until a date, so the finding it covered is "
+                "reported again until the waiver is renewed with a new review.",
+                "Fix what the waiver covered and remove it, or review the decision and renew the "
+                "waiver: a new `until`, an updated `reason` and a fresh `approved_by`.",
             )
         )
     return problems
@@ -220,10 +255,12 @@ def apply(findings: list[Finding], candidates: list[_Candidate], selected: set[s
             outcome.problems.append(
                 Problem(
                     "SUP002",
-                    f"this {candidate.suppression.kind} for {', '.join(codes)} matches no finding; "
-                    "remove it so the deviation list shows only real deviations",
+                    f"this {candidate.suppression.kind} for {', '.join(codes)} matches no finding",
                     candidate.suppression.location,
                     tuple(codes),
+                    "the deviation list must show only real deviations, and a notified body "
+                    "asks about every one it lists.",
+                    "Remove it, or move it to where the finding it was meant for now is.",
                 )
             )
     return outcome
@@ -259,6 +296,6 @@ def _matches(finding: Finding, candidate: _Candidate) -> bool:
     target, last = candidate.target_line, candidate.last_line
     if target is not None and not (target <= location.line <= (last or target)):
         return False
-    if suppression.item and location.item_id != suppression.item:
+    if suppression.item and not names_item(location, suppression.item):
         return False
-    return not (suppression.clause and suppression.clause not in (finding.clause or ""))
+    return not suppression.clause or names_clause(finding.clause, suppression.clause)

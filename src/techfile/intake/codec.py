@@ -30,7 +30,17 @@ def encode(parsed: ParsedFile) -> dict[str, Any]:
         "path": parsed.path,
         "document": _encode_document(parsed.document) if parsed.document else None,
         "diagnostics": [
-            [d.code, d.message, d.line, d.column, list(d.key), d.severity]
+            [
+                d.code,
+                d.message,
+                d.line,
+                d.column,
+                list(d.key),
+                d.severity,
+                d.why,
+                d.fix,
+                list(d.edit) if d.edit else None,
+            ]
             for d in parsed.diagnostics
         ],
         "directives": [
@@ -55,7 +65,7 @@ def _decode(data: dict[str, Any]) -> ParsedFile:
     return ParsedFile(
         path=text(data["path"]),
         document=None if document is None else _decode_document(mapping(document)),
-        diagnostics=[_decode_diagnostic(array(d, 6)) for d in array(data["diagnostics"])],
+        diagnostics=[_decode_diagnostic(array(d, 9)) for d in array(data["diagnostics"])],
         directives=[_decode_directive(array(d, 6)) for d in array(data["directives"])],
         front_matter_end=number(data["front_matter_end"]),
         table_spans=[_pair(span) for span in array(data["table_spans"])],
@@ -63,10 +73,23 @@ def _decode(data: dict[str, Any]) -> ParsedFile:
 
 
 def _decode_diagnostic(data: list[Any]) -> Diagnostic:
-    code, message, line, column, key, severity = data
+    code, message, line, column, key, severity, why, fix, edit = data
     return Diagnostic(
-        text(code), text(message), number(line), number(column), texts(key), optional_text(severity)
+        text(code),
+        text(message),
+        number(line),
+        number(column),
+        texts(key),
+        optional_text(severity),
+        text(why),
+        text(fix),
+        None if edit is None else _pair_of_texts(edit),
     )
+
+
+def _pair_of_texts(data: object) -> tuple[str, str]:
+    old, new = array(data, 2)
+    return text(old), text(new)
 
 
 def _decode_directive(data: list[Any]) -> Directive:

@@ -219,8 +219,11 @@ def _too_deep(root: Path, rel: str) -> Candidate:
         Diagnostic(
             "FM008",
             "the directory's path is longer than this system allows (PATH_MAX), so its files "
-            "cannot be listed or opened; techfile skipped them (shorten the path)",
+            "cannot be listed or opened",
             key=("path-too-long",),
+            why="techfile skipped them, so their documents are missing from every check and a "
+            "citation of them leads nowhere.",
+            fix="Shorten the path.",
         ),
     )
 
@@ -245,9 +248,10 @@ def shown_name(name: str) -> str:
 def undecodable_name() -> Diagnostic:
     return Diagnostic(
         "FM009",
-        "the file name is not valid UTF-8, so it cannot be cited or shown reliably; "
-        "techfile skipped the file (rename it)",
+        "the file name is not valid UTF-8, so it cannot be cited or shown reliably",
         key=("file-name",),
+        why="techfile skipped the file, so no rule checked it.",
+        fix="Rename the file with a UTF-8 name.",
     )
 
 
@@ -310,8 +314,11 @@ def _check_link(root: Path, rel: str) -> Candidate:
             absolute,
             Diagnostic(
                 "FM008",
-                "the file is a symbolic link that loops or points to nothing; techfile skipped it",
+                "the file is a symbolic link that loops or points to nothing",
                 key=("link",),
+                why="techfile skipped the file, so the document is missing from every check and a "
+                "citation of it leads nowhere.",
+                fix="Point the link at the file's new place, or replace the link by the file.",
             ),
         )
     if not target.is_relative_to(root.resolve()):
@@ -320,9 +327,11 @@ def _check_link(root: Path, rel: str) -> Candidate:
             absolute,
             Diagnostic(
                 "FM008",
-                "the file is a symbolic link to a place outside the technical file "
-                f"({target}); techfile reads only what is inside the root, so it skipped it",
+                f"the file is a symbolic link to a place outside the technical file ({target})",
                 key=("escape",),
+                why="techfile reads only what is inside the root, as a reviewer receives only "
+                "that, so it skipped the file.",
+                fix="Put the document itself into the technical file.",
             ),
         )
     return Candidate(rel, absolute)

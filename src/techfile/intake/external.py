@@ -25,7 +25,7 @@ from techfile.intake.items import (
 )
 from techfile.intake.parse import ParsedFile, ParseSettings
 from techfile.intake.plan_data import attach_plan_parts
-from techfile.intake.schema_messages import schema_message
+from techfile.intake.schema_messages import SCHEMA_WHY, schema_texts
 from techfile.intake.values import NodeTyper, dotted
 from techfile.intake.yamltree import TreeError, build_tree
 from techfile.model.diagnostics import Diagnostic
@@ -67,6 +67,7 @@ def attach_external(
                         f"[[items-from]] names the list `{name}`, which "
                         f"a {document.type} does not have",
                         0,
+                        fix="Name one of the lists the document type has (`techfile types`).",
                     )
                 )
             elif path.endswith((".csv", ".tsv")):
@@ -110,7 +111,11 @@ def _attach_csv(
     data = read(path)
     if isinstance(data, Diagnostic):
         file.diagnostics.append(
-            _problem(f"the table file {path} cannot be read: {data.message}", line)
+            _problem(
+                f"the table file {path} cannot be read: {data.message}",
+                line,
+                fix="Correct the file name in the directive, or make the file readable.",
+            )
         )
         return
     rows = _csv_rows(file, path, data, line)
@@ -157,9 +162,10 @@ def _csv_rows(file: ParsedFile, path: str, data: bytes, line: int) -> list[list[
     except csv.Error as problem:
         file.diagnostics.append(
             _problem(
-                f"the table file {path} cannot be read: line {reader.line_num}: {problem}; "
-                "techfile skipped the table",
+                f"the table file {path} cannot be read: line {reader.line_num}: {problem}",
                 line,
+                why="techfile skipped the table, so its rows are missing from every check.",
+                fix="Correct the table file at that line.",
             )
         )
         return []
@@ -265,18 +271,25 @@ def _check_items(
         field = dotted(path[2:])
         where = f"`{field}` of {item.id or 'the row'}" if field else item.id or "the row"
         row = item.lines.get(str(path[2]), item.line) if len(path) > 2 else item.line
+        message, fix = schema_texts(error, where)
         file.diagnostics.append(
             Diagnostic(
                 "FM004",
-                f"{item.path} line {row}: {schema_message(error, where)} ({list_name})",
+                f"{item.path} line {row}: {message} ({list_name})",
                 line,
                 key=(item.path, item.id or str(row), field or "(row)", error.validator),
+                why=SCHEMA_WHY,
+                fix=fix,
             )
         )
 
 
-def _problem(message: str, line: int) -> Diagnostic:
-    return Diagnostic("FM008", message, line, key=(message,))
+_NOT_READ = "techfile could not read these items, so they are missing from every check."
+_FIX_SOURCE = "Correct the `[[items-from]]` entry or the data file it names."
+
+
+def _problem(message: str, line: int, why: str = _NOT_READ, fix: str = _FIX_SOURCE) -> Diagnostic:
+    return Diagnostic("FM008", message, line, key=(message,), why=why, fix=fix)
 
 
 def _under(root: Any, key: Any) -> list[Any]:

@@ -98,9 +98,11 @@ def bind_tables(
             problems.append(
                 Diagnostic(
                     "FM004",
-                    f"the marker `items={name}` names a list this document type does not have "
-                    f"(its lists: {known})",
+                    f"the marker `items={name}` names a list this document type does not have",
                     marker.line,
+                    why="techfile bound no table to it, so the rows below were not read as items "
+                    "and no rule checked them.",
+                    fix=f"Name one of the type's lists: {known}.",
                 )
             )
             continue
@@ -110,6 +112,8 @@ def bind_tables(
                     "FM004",
                     f"the marker `items={name}` is not followed by a table, so no {name} were read",
                     marker.line,
+                    why=f"no rule checked the {name} the marker announces.",
+                    fix="Put the marker directly above the table it names.",
                 )
             )
             continue

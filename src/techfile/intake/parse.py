@@ -99,9 +99,13 @@ class _FileParser:
                 Diagnostic(
                     "FM014",
                     f"this table has {rows:,} rows, more than the {self.settings.max_table_rows:,} "
-                    "techfile reads (`max-table-rows`); the rows from here on were not checked",
+                    "techfile reads (`max-table-rows`)",
                     line,
                     key=(str(rows),),
+                    why="the rows after that limit were not checked.",
+                    fix="Split the table, or keep its data in a CSV file bound with "
+                    "`[[items-from]]`; if it is meant to be that large, raise `max-table-rows` "
+                    "in the configuration.",
                 )
             )
         if doc_type is not None and not needs_body:
@@ -136,7 +140,12 @@ class _FileParser:
         except TreeError as problem:
             self.diagnostics.append(
                 Diagnostic(
-                    problem.code, problem.message, problem.line + first_line - 1, problem.column
+                    problem.code,
+                    problem.message,
+                    problem.line + first_line - 1,
+                    problem.column,
+                    why=problem.why,
+                    fix=problem.fix,
                 )
             )
             self.salvaged_id = _salvage_id(yaml_text)
@@ -146,9 +155,12 @@ class _FileParser:
             self.diagnostics.append(
                 Diagnostic(
                     "FM003",
-                    f"the front-matter is {kind}, not a mapping of keys to values; "
-                    "techfile read nothing from it",
+                    f"the front-matter is {kind}, not a mapping of keys to values",
                     first_line,
+                    why="techfile read nothing from the block, so the document has no id or "
+                    "type and no rule checked it.",
+                    fix="Write one `key: value` pair per line, with no `- ` before the keys; "
+                    "move prose below the closing `---`.",
                 )
             )
             return None
@@ -184,10 +196,13 @@ class _FileParser:
             self.diagnostics.append(
                 Diagnostic(
                     "FM005",
-                    f"`{name}` is not a document type techfile knows{hint} "
-                    "(`techfile types` lists them); the document was not checked",
+                    f"`{name}` is not a document type techfile knows{hint}",
                     line,
                     key=(name,),
+                    why="the document was not checked, and a citation of it as evidence is not "
+                    "judged.",
+                    fix="Use a type `techfile types` lists, or map your name to one under "
+                    "`[aliases.types]` in the configuration.",
                 )
             )
             return None

@@ -124,8 +124,13 @@ def _under(root: Node | None, key: str) -> tuple[Node | None, int]:
     return node, line
 
 
-def _problem(file: ParsedFile, message: str) -> None:
-    file.diagnostics.append(Diagnostic("FM008", message, 0, key=(message,)))
+def _problem(
+    file: ParsedFile,
+    message: str,
+    why: str = "techfile could not read this part of the plan, so the risk rules do not use it.",
+    fix: str = "Correct the `[[items-from]]` entry or the data file it names.",
+) -> None:
+    file.diagnostics.append(Diagnostic("FM008", message, 0, key=(message,), why=why, fix=fix))
 
 
 # ------------------------------------------------------------------------------ the tables
@@ -199,9 +204,12 @@ def _matrix_table(file: ParsedFile, part: _Part, levels: dict[str, list[str]]) -
     if not severity or not probability:
         _problem(
             file,
-            f"the acceptability matrix in {part.path} is a list of rows; techfile takes the "
-            "level of each row and cell from severity_levels and probability_levels, which "
-            "[[items-from]] does not name for this plan",
+            f"the acceptability matrix in {part.path} is a list of rows, but [[items-from]] "
+            "names no severity_levels and probability_levels for this plan",
+            why="techfile takes the level of each row and cell from severity_levels and "
+            "probability_levels, so it could not read the matrix, and the risk rules do not "
+            "use it.",
+            fix="Name severity_levels and probability_levels in `[[items-from]]` for this plan.",
         )
         return None
     rows = [r for r in part.node.children if r.kind == "seq"] if part.node.kind == "seq" else []
@@ -210,7 +218,10 @@ def _matrix_table(file: ParsedFile, part: _Part, levels: dict[str, list[str]]) -
             file,
             f"{part.path}:{part.key_line}: the acceptability matrix has more rows or cells "
             f"than there are severity ({len(severity)}) or probability ({len(probability)}) "
-            "levels; the surplus is not read",
+            "levels",
+            why="techfile did not read the surplus rows and cells, so the risk rules do not "
+            "use them.",
+            fix="Make the matrix match the levels, or add the levels that are missing.",
         )
     body = tuple(
         (row.line, (level, *(_scalar(cell) for cell in row.children[: len(probability)])))

@@ -29,6 +29,10 @@ from techfile.intake.discover import (
 from techfile.model.config import DEFAULT_MAX_FILE_SIZE, ConfigError
 from techfile.model.diagnostics import Diagnostic
 
+_SKIPPED = "techfile skipped the file, so no rule checked it and a citation of it leads nowhere."
+_READABLE = "Make the file readable, or exclude it if it is not part of the technical file."
+_SMALLER = "Split the document, exclude the file, or raise `max-file-size` in the configuration."
+
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -71,8 +75,7 @@ class WorkTree:
         except OSError as exc:
             if exc.errno == errno.ENAMETOOLONG:
                 return unreadable(
-                    "the path is longer than this system allows (PATH_MAX), so the file "
-                    "cannot be opened (shorten the path)"
+                    "the path is longer than this system allows (PATH_MAX)", "Shorten the path."
                 )
             return unreadable(f"the file could not be read ({exc.strerror or exc})")
         if len(data) > self.max_size:
@@ -385,13 +388,9 @@ def _plain_git(root: Path, *args: str) -> str | None:
 
 
 def too_large(size: int, limit: int) -> Diagnostic:
-    return Diagnostic(
-        "FM010",
-        f"the file is {size:,} bytes, more than the {limit:,} bytes of `max-file-size`; "
-        "techfile skipped it",
-        key=(str(limit),),
-    )
+    message = f"the file is {size:,} bytes, more than the {limit:,} bytes of `max-file-size`"
+    return Diagnostic("FM010", message, key=(str(limit),), why=_SKIPPED, fix=_SMALLER)
 
 
-def unreadable(reason: str) -> Diagnostic:
-    return Diagnostic("FM008", f"{reason}; techfile skipped it", key=(reason,))
+def unreadable(reason: str, fix: str = _READABLE) -> Diagnostic:
+    return Diagnostic("FM008", reason, key=(reason,), why=_SKIPPED, fix=fix)

@@ -46,9 +46,11 @@ def split_front_matter(text: str) -> Split:
         1,
         Diagnostic(
             "FM002",
-            "the front-matter opened with `---` on line 1 is never closed; add a line `---` after "
-            "the last key (techfile read nothing from this block)",
+            "the front-matter opened with `---` on line 1 is never closed",
             line=1,
+            why="techfile read nothing from this block, so no rule checked the document, and "
+            "other Markdown tools show the block as text or drop it.",
+            fix="Add a line `---` after the last key.",
         ),
     )
 
@@ -70,9 +72,11 @@ def _late_opening(text: str) -> Split | None:
         inner.body_line + blank_lines,
         Diagnostic(
             "FM013",
-            f"the front-matter opens on line {blank_lines + 1}, after blank lines; techfile "
-            "read it, but most tools show it as text: remove the blank lines above `---`",
+            f"the front-matter opens on line {blank_lines + 1}, after blank lines",
             line=blank_lines + 1,
+            why="techfile read the block, but most tools show it as text and see a document "
+            "without an id, type or approval.",
+            fix="Remove the blank lines above `---`.",
         ),
     )
 
@@ -97,10 +101,11 @@ def _headerless(text: str) -> Split:
                 index + 2,
                 Diagnostic(
                     "FM013",
-                    "the front-matter has no opening `---` on line 1; techfile read lines "
-                    f"1-{index} as front-matter, but most tools will not: add `---` as the "
-                    "first line",
+                    "the front-matter has no opening `---` on line 1",
                     line=1,
+                    why=f"techfile read lines 1-{index} as front-matter, but most tools will "
+                    "not, and see a document without an id, type or approval.",
+                    fix="Add `---` as the first line.",
                 ),
             )
         if not (_KEY_LINE.match(line) or _YAML_CONTINUATION.match(line)):

@@ -36,9 +36,12 @@ def decode(data: bytes) -> Decoded:
             None,
             Diagnostic(
                 "FM009",
-                "the file contains a NUL byte, so it is binary rather than Markdown text; "
-                "techfile skipped it",
+                "the file contains a NUL byte, so it is binary rather than Markdown text",
                 line=line,
+                why="techfile skipped the file, so no rule checked it, and git and review tools "
+                "cannot show its changes line by line.",
+                fix="Convert its content to Markdown saved as UTF-8, or keep the file outside "
+                "the files techfile reads.",
             ),
         )
     try:
@@ -49,9 +52,11 @@ def decode(data: bytes) -> Decoded:
             None,
             Diagnostic(
                 "FM009",
-                f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at line {line}); "
-                "save it as UTF-8 so reviewers and techfile read the same text",
+                f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at line {line})",
                 line=line,
+                why="techfile does not guess another encoding, because a wrong guess changes "
+                "the text; it skipped the file, so no rule checked it.",
+                fix="Save the file as UTF-8 so reviewers and techfile read the same text.",
                 column=column,
             ),
         )
@@ -83,8 +88,10 @@ def _looks_like_utf16(data: bytes) -> bool:
 def _encoding_problem(encoding: str, line: int) -> Diagnostic:
     return Diagnostic(
         "FM009",
-        f"the file is encoded as {encoding}; techfile reads UTF-8 only, so it skipped the file "
-        "(re-save it as UTF-8)",
+        f"the file is encoded as {encoding}, not UTF-8",
         line=line,
+        why="techfile reads UTF-8 only, so it skipped the file, and git and review tools treat "
+        "it as binary.",
+        fix="Re-save the file as UTF-8.",
         key=(encoding,),
     )

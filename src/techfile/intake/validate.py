@@ -19,7 +19,7 @@ from techfile.data.schemas import (
     property_schema,
     validator,
 )
-from techfile.intake.schema_messages import place_in, schema_message
+from techfile.intake.schema_messages import SCHEMA_WHY, place_in, schema_texts
 from techfile.intake.values import dotted
 from techfile.model.diagnostics import Diagnostic
 from techfile.model.document import Document
@@ -48,12 +48,15 @@ def schema_diagnostics(document: Document, doc_type: DocType) -> list[Diagnostic
     found: list[Diagnostic] = []
     for error in errors:
         path = tuple(error.absolute_path)
+        message, fix = schema_texts(error, place_in(path, document))
         found.append(
             Diagnostic(
                 "FM004",
-                schema_message(error, place_in(path, document)),
+                message,
                 _nearest_line(lines, path),
                 key=(dotted(path) or "(document)", error.validator),
+                why=SCHEMA_WHY,
+                fix=fix,
             )
         )
     _check_keys(document.meta, flattened(doc_type.schema_id), (), document.lines, found)
@@ -85,10 +88,15 @@ def _check_keys(
             found.append(
                 Diagnostic(
                     "FM012",
-                    f"the key `{where}` is not one techfile reads; did you mean "
-                    f"`{close[0]}`? (as written, it is ignored)",
+                    f"the key `{where}` is not one techfile reads; did you mean `{close[0]}`?",
                     _nearest_line(lines, (*path, key)),
                     key=(where, close[0]),
+                    why="as written, the key is ignored, so what it says (a review date, the "
+                    "clauses a document is evidence for) is never checked.",
+                    fix=f"Correct it to `{close[0]}`, or, if it is your team's own key, rename it "
+                    "so it no longer looks like one techfile reads.",
+                    # a rename that would make a second `close[0]` is no mechanical fix
+                    edit=None if close[0] in value else (f"{key}:", f"{close[0]}:"),
                 )
             )
 

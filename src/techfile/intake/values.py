@@ -7,6 +7,7 @@ the value aliases of `data/values.yaml` and `[values]`.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -67,8 +68,11 @@ class NodeTyper:
             if key_node.kind != "scalar":
                 self._note(
                     "FM001",
-                    "a mapping key is itself a list or mapping; techfile ignored that entry",
+                    "a mapping key is itself a list or mapping",
                     key_node,
+                    why="techfile ignored that entry, and other YAML readers may refuse the "
+                    "whole block.",
+                    fix="Write the key as plain text.",
                 )
                 continue
             key = key_node.value
@@ -76,10 +80,12 @@ class NodeTyper:
                 if key not in repeats:
                     self._note(
                         "FM006",
-                        f"the key `{_dotted((*path, key))}` appears more than once; YAML readers "
-                        "disagree on which value wins, so keep one",
+                        f"the key `{_dotted((*path, key))}` appears more than once",
                         key_node,
                         key=(_dotted((*path, key)),),
+                        why="YAML readers disagree on which value wins, so the document can mean "
+                        "different things to different tools.",
+                        fix="Keep one of the lines, after checking which value is correct.",
                     )
                 repeats[key] = repeats.get(key, 1) + 1
             seen[key] = key_node.line
@@ -105,11 +111,15 @@ class NodeTyper:
             ):
                 self._note(
                     "FM006",
-                    f"`{_dotted(path)}: {node.value}` is read as the text {node.value!r}, "
-                    f"but other YAML readers turn it into "
-                    f"{_as_other_readers_print(natural)}; quote it to be certain",
+                    f"`{_dotted(path)}: {node.value}` is the text `{node.value}` to techfile, "
+                    f"but other YAML readers turn it into {_as_other_readers_print(natural)}",
                     node,
                     key=(_dotted(path),),
+                    why="a document register or script that reads the file with an ordinary "
+                    "YAML library shows another value, such as another revision, than the "
+                    "one approved.",
+                    fix=f'Quote it: `{_dotted(path)}: "{node.value}"`.',
+                    edit=(node.value, json.dumps(node.value, ensure_ascii=False)),
                 )
             return _enum_or_text(node.value, schema, self.aliases)
         if "boolean" in expected and isinstance(natural, str):
@@ -119,9 +129,20 @@ class NodeTyper:
             return _enum_or_text(natural, schema, self.aliases)
         return natural
 
-    def _note(self, code: str, message: str, node: Node, key: tuple[str, ...] = ()) -> None:
+    def _note(
+        self,
+        code: str,
+        message: str,
+        node: Node,
+        key: tuple[str, ...] = (),
+        *,
+        why: str,
+        fix: str,
+        edit: tuple[str, str] | None = None,
+    ) -> None:
+        line = node.line + self.offset
         self.diagnostics.append(
-            Diagnostic(code, message, node.line + self.offset, node.column, key=key)
+            Diagnostic(code, message, line, node.column, key=key, why=why, fix=fix, edit=edit)
         )
 
 

@@ -56,17 +56,47 @@ class Node:
     size: int = 1  # nodes in this subtree, counting aliased subtrees in full
 
 
+_NOT_READ = (
+    "techfile read nothing from the front-matter, so the document has no id or type and no "
+    "rule checked it."
+)
+_DEFAULT_TEXTS = {  # code -> (why, fix) unless the error says more
+    "FM001": (
+        _NOT_READ,
+        "Correct the YAML at this line: quote values that hold `: ` or ` #`, indent with "
+        "spaces only, and close every `[` and `{`.",
+    ),
+    "FM011": (
+        "techfile stopped reading the front-matter, so the document was not checked; no real "
+        "document comes near these limits, so the block came from a faulty tool or was written "
+        "to harm whatever reads it.",
+        "Find out where the block came from before changing it; write genuine data out "
+        "plainly, without deep nesting or chains of aliases.",
+    ),
+}
+
+
 class TreeError(Exception):
     """The YAML text is malformed or breaks a limit. Carries the finding's code and line."""
 
-    def __init__(self, code: str, message: str, line: int, column: int = 0) -> None:
+    def __init__(
+        self, code: str, message: str, line: int, column: int = 0, why: str = "", fix: str = ""
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.line = line
         self.column = column
+        default_why, default_fix = _DEFAULT_TEXTS.get(code, (_NOT_READ, ""))
+        self.why = why or default_why
+        self.fix = fix or default_fix
 
 
+_TAG_WHY = (
+    "techfile never constructs application objects from YAML, so it read nothing from the "
+    "front-matter, and the document has no id or type."
+)
+_REMOVE_TAG = "Remove the tag; to include another file, cite it by its id in `references`."
 _YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")  # line breaks to YAML, not to editors
 _MERGE = "tag:yaml.org,2002:merge"
 
@@ -79,11 +109,13 @@ def build_tree(text: str, limits: Limits = Limits()) -> Node | None:
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         character = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        point = ord(character[0]) if character else 0
         raise TreeError(
             "FM001",
-            f"the front-matter contains the character {character!r} "
-            f"(#x{ord(character[0]) if character else 0:04x}), which YAML does not allow",
+            f"the front-matter contains the character #x{point:04x}, which YAML does not allow",
             line,
+            fix="Remove the character (often pasted from another program), or quote the text "
+            "that holds it.",
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -92,11 +124,7 @@ def build_tree(text: str, limits: Limits = Limits()) -> Node | None:
         problem = " ".join((exc.problem or exc.context or "malformed YAML").split())
         if "nesting depth" in problem:
             raise TreeError(
-                "FM011",
-                "the front-matter nests deeper than the YAML parser allows; techfile stopped "
-                "reading it",
-                line,
-                column,
+                "FM011", "the front-matter nests deeper than the YAML parser allows", line, column
             ) from None
         raise TreeError(
             "FM001", f"the front-matter is not valid YAML: {problem}", line, column
@@ -159,7 +187,10 @@ class _Builder:
         self.documents += 1
         if self.documents > 1:
             raise TreeError(
-                "FM001", "the front-matter holds more than one YAML document", self._line(event)
+                "FM001",
+                "the front-matter holds more than one YAML document",
+                self._line(event),
+                fix="Keep exactly one YAML document between the opening and the closing `---`.",
             )
 
     def _scalar_event(self, event: Any) -> None:
@@ -170,8 +201,7 @@ class _Builder:
         if self.nodes > self.limits.max_nodes:
             raise TreeError(
                 "FM011",
-                f"the front-matter has more than {self.limits.max_nodes:,} YAML nodes; "
-                "techfile stopped reading it",
+                f"the front-matter has more than {self.limits.max_nodes:,} YAML nodes",
                 self._line(event),
             )
 
@@ -181,10 +211,11 @@ class _Builder:
         if tag is not None and tag not in _STANDARD_TAGS:
             raise TreeError(
                 "FM001",
-                f"the front-matter uses the YAML tag {tag!r}; techfile never constructs "
-                "application objects from YAML, so remove the tag",
+                f"the front-matter uses the YAML tag `{tag}`",
                 self._line(event),
                 event.start_mark.column + 1,
+                why=_TAG_WHY,
+                fix=_REMOVE_TAG,
             )
         plain = not event.style  # libyaml reports plain as "", PyYAML as None
         if tag is None or tag == "!":
@@ -202,15 +233,15 @@ class _Builder:
         if tag is not None and tag not in _STANDARD_TAGS:
             raise TreeError(
                 "FM001",
-                f"the front-matter uses the YAML tag {tag!r}; techfile never constructs "
-                "application objects from YAML, so remove the tag",
+                f"the front-matter uses the YAML tag `{tag}`",
                 self._line(event),
+                why=_TAG_WHY,
+                fix=_REMOVE_TAG,
             )
         if len(self.stack) >= self.limits.max_depth:
             raise TreeError(
                 "FM011",
-                f"the front-matter nests deeper than {self.limits.max_depth} levels; "
-                "techfile stopped reading it",
+                f"the front-matter nests deeper than {self.limits.max_depth} levels",
                 self._line(event),
             )
         kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
@@ -236,7 +267,13 @@ class _Builder:
     def _alias(self, event: Any) -> None:
         target = self.anchors.get(event.anchor)
         if target is None:
-            raise TreeError("FM001", f"the alias *{event.anchor} has no anchor", self._line(event))
+            raise TreeError(
+                "FM001",
+                f"the alias `*{event.anchor}` has no anchor",
+                self._line(event),
+                fix=f"Define the anchor `&{event.anchor}` before the alias, or write the value "
+                "out.",
+            )
         if target in self.stack:
             raise TreeError(
                 "FM011", "the front-matter contains a recursive alias", self._line(event)
@@ -246,8 +283,7 @@ class _Builder:
             raise TreeError(
                 "FM011",
                 "YAML aliases in the front-matter expand to more than "
-                f"{self.limits.max_alias_expansion:,} nodes (an alias bomb?); techfile stopped "
-                "reading it",
+                f"{self.limits.max_alias_expansion:,} nodes (an alias bomb?)",
                 self._line(event),
             )
         self._attach(target)

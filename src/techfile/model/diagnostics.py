@@ -17,3 +17,6 @@ class Diagnostic:
     column: int = 0
     key: tuple[str, ...] = ()
     severity: str | None = None  # overrides the rule's default severity for this one finding
+    why: str = ""  # what the problem costs; the FM rule puts the page's clauses before it
+    fix: str = ""  # what to do about it
+    edit: tuple[str, str] | None = None  # (old, new) at line and column: a fix for --fix

@@ -16,7 +16,7 @@ from techfile.intake.recording import RecordingReads
 from techfile.intake.sources import GitError, WorkTree, history_unreadable
 from techfile.model.config import CACHE_DIR
 from techfile.model.diagnostics import Diagnostic
-from techfile.model.finding import Finding, Location
+from techfile.model.finding import Edit, Finding, Location
 from techfile.model.view import RunView
 
 RuleFunc = Callable[["Context"], Iterable[Finding]]
@@ -124,8 +124,11 @@ class Context(RunView):
         severity: Severity | None = None,
         why: str = "",
         fix: str = "",
+        edits: tuple[Edit, ...] = (),
     ) -> Finding:
         """`message` says what is wrong in one sentence; `why` names the clause and what a
         notified body makes of it; `fix` says what to do."""
         default = self.pages[code].severity if code in self.pages else Severity.ERROR
-        return Finding(code, severity or default, message, location, clause, key, related, why, fix)
+        return Finding(
+            code, severity or default, message, location, clause, key, related, why, fix, edits
+        )

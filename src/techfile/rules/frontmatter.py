@@ -14,31 +14,57 @@ from collections.abc import Iterator
 from techfile.data.severity import Severity
 from techfile.intake.items import ItemList, lists_of
 from techfile.model.checklist import ChecklistRow, Kind, is_lettered, read_checklist
-from techfile.model.document import Document
-from techfile.model.finding import Finding, Location
+from techfile.model.diagnostics import Diagnostic
+from techfile.model.document import Document, Item
+from techfile.model.finding import Edit, Finding, Location
 from techfile.rules.base import Context, rule
+from techfile.rules.evidence.common import column, header_of, page_clauses
 
 INTAKE_CODES = (
     "FM001", "FM002", "FM003", "FM004", "FM005", "FM006",
     "FM008", "FM009", "FM010", "FM011", "FM012", "FM013", "FM014",
 )  # fmt: skip
 GROUP_ABOVE = 5
+# a diagnostic says what it costs and what to do; these stand in should one not
+UNSAID_WHY = "techfile could not read this part of the file as written, so no rule checked it."
+UNSAID_FIX = "Correct the file at this line."
 
 
 @rule(*INTAKE_CODES)
 def intake_diagnostics(ctx: Context) -> Iterator[Finding]:
+    clauses: dict[str, str] = {}
     for parsed in ctx.parsed:
         doc = parsed.document
         doc_id = doc.id if doc else None
         for diag in parsed.diagnostics:
             severity = Severity.parse(diag.severity) if diag.severity else None
+            if diag.code not in clauses:
+                clauses[diag.code] = page_clauses(ctx, diag.code)
             yield ctx.finding(
                 diag.code,
                 diag.message,
                 Location(parsed.path, diag.line, diag.column, doc_id),
                 key=diag.key,
                 severity=severity,
+                why=_readable_why(clauses[diag.code], diag.why or UNSAID_WHY),
+                fix=diag.fix or UNSAID_FIX,
+                edits=_edits(parsed.path, diag),
             )
+
+
+def _edits(path: str, diag: Diagnostic) -> tuple[Edit, ...]:
+    if diag.edit is None:
+        return ()
+    old, new = diag.edit
+    return (Edit(path, diag.line, diag.column, old, new),)
+
+
+def _readable_why(clauses: str, consequence: str) -> str:
+    """The page's clauses, what they ask of every document, and what this problem costs."""
+    return (
+        f"Under {clauses}, every document of the technical file must be legible, identifiable "
+        f"and unambiguous; {consequence}"
+    )
 
 
 @rule("FM004")
@@ -62,23 +88,25 @@ def _unplaced(ctx: Context, document: Document, item_list: ItemList) -> Iterator
     unplaced = checklist.unplaced()
     numbered = any(row.kind is Kind.NUMBERED for row in checklist.rows)
     if unplaced and not numbered:  # no row has a number: one finding, not one per row
+        first = unplaced[0].item
         yield ctx.finding(
             "FM004",
-            f"no row of the checklist in {document.label()} has a {_number_words(item_list)}; "
-            f"a reader cannot tell which requirement any of them answers{_clause_words(ctx)}. "
-            "Give each row its number",
-            unplaced[0].item.location,
+            f"no row of the checklist in {document.label()} has a {_number_words(item_list)}",
+            first.location,
             key=(item_list.name, "no numbers"),
+            why=_unplaced_why(ctx, "any of these rows answers"),
+            fix=f"Give each row its {_number_words(item_list)}{_in_column(ctx, first, item_list)}.",
         )
         return
     for row in unplaced:
         yield ctx.finding(
             "FM004",
-            f"this row of {document.label()} {_unplaced_words(row, item_list)}; a reader "
-            f"cannot tell which requirement it answers{_clause_words(ctx)}. Write its "
-            f"{_number_words(item_list)}, or move it under the row it belongs to",
+            f"this row of {document.label()} {_unplaced_words(row, item_list)}",
             row.item.location,
             key=(item_list.name, "unplaced", _row_text(row)),
+            why=_unplaced_why(ctx, "it answers"),
+            fix=f"Write its {_number_words(item_list)}{_in_column(ctx, row.item, item_list)}, "
+            "or move it under the row it belongs to.",
         )
 
 
@@ -95,13 +123,28 @@ def _number_words(item_list: ItemList) -> str:
     return "GSPR number" if item_list.id_field == "gspr" else f"`{item_list.id_field}`"
 
 
-def _clause_words(ctx: Context) -> str:
-    """`, and MDR Annex II asks for ...`: the clause of FM004's page that asks for it."""
+def _in_column(ctx: Context, item: Item, item_list: ItemList) -> str:
+    """` in the "No." column` for a table row (` in a "GSPR" column` when the table has none);
+    nothing for a front-matter entry, whose key the number words name."""
+    if item.source != "table":
+        return ""
+    usual = "GSPR" if item_list.id_field == "gspr" else None
+    name = column(ctx, item, item_list.id_field, usual)
+    return (
+        f" in the {name} column"
+        if header_of(ctx, item, item_list.id_field)
+        else f" in a {name} column"
+    )
+
+
+def _unplaced_why(ctx: Context, answers: str) -> str:
+    """`MDR Annex II asks for ...`: the clause of FM004's page that asks for it."""
     page = ctx.pages.get("FM004")
     annex = next((text for text in page.clauses if "Annex II" in text), None) if page else None
+    unknown = f"a reader cannot tell which requirement {answers}."
     if annex is None:
-        return ""
-    return f", and {annex} asks for technical documentation that is unambiguous"
+        return unknown[0].upper() + unknown[1:]
+    return f"{annex} asks for technical documentation that is unambiguous, and {unknown}"
 
 
 def _row_text(row: ChecklistRow) -> str:
@@ -125,16 +168,28 @@ def unclassified_files(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 "FM007",
                 f"{len(paths)} Markdown files in {shown} have no document type, so no rule "
-                "checks them; give them `type:` front-matter, map them with `[types]` in the "
-                "configuration, or exclude them",
+                "checks them",
                 Location(paths[0], 1),
                 key=(directory, "group"),
+                why=_unclassified_why(ctx),
+                fix="Give them `type:` front-matter, map them with `[types]` in the "
+                "configuration, or exclude them.",
             )
             continue
         for path in paths:
             yield ctx.finding(
                 "FM007",
-                "this Markdown file has no document type, so no rule checks it; give it "
-                "`type:` front-matter, map it with `[types]` in the configuration, or exclude it",
+                "this Markdown file has no document type, so no rule checks it",
                 Location(path, 1),
+                why=_unclassified_why(ctx),
+                fix="Give it `type:` front-matter, map it with `[types]` in the configuration, "
+                "or exclude it.",
             )
+
+
+def _unclassified_why(ctx: Context) -> str:
+    return (
+        f"Under {page_clauses(ctx, 'FM007')}, it must be clear what is part of the technical "
+        "documentation: a file techfile cannot place goes unchecked, and nothing can cite it "
+        "as evidence."
+    )

@@ -12,10 +12,11 @@ from techfile.data.severity import Severity
 from techfile.model.checklist import is_lettered
 from techfile.model.document import Document, Item
 from techfile.model.evidence import ROW_TYPES, document_rows
-from techfile.model.finding import Finding, Location
+from techfile.model.finding import Edit, Finding, Location
 from techfile.model.index import Reference, Resolution
 from techfile.model.titles import is_template_text
 from techfile.rules.base import Context, rule
+from techfile.rules.evidence.common import column, page_clauses
 from techfile.util.nearest import NearestIndex
 
 SUGGESTION_CUTOFF = 0.75  # how alike a known id must be to be offered as "did you mean"
@@ -46,11 +47,12 @@ def duplicate_ids(ctx: Context) -> Iterator[Finding]:
         for other in live[1:]:
             yield ctx.finding(
                 "ID001",
-                f"the document id {doc_id} is also used by {first.path}; every reference to "
-                f"{doc_id} is now ambiguous, so give one of them a new id",
+                f"the document id {doc_id} is also used by {first.path}",
                 other.location("id"),
                 key=(doc_id, other.path),
                 related=(first.location("id"),),
+                why=f"{_identifiable(ctx, 'ID001')}; every reference to {doc_id} is now ambiguous.",
+                fix="Give one of them a new id, then update the references that meant it.",
             )
     for document in ctx.documents:
         yield from _duplicate_items(ctx, document)
@@ -78,11 +80,12 @@ def _duplicate_items(ctx: Context, document: Document) -> Iterator[Finding]:
         yield ctx.finding(
             "ID001",
             f"{document.label()} has two {item.list_name} with the id {item_id} ("
-            f"{_place(first, document)} and {_place(item, document)}); references to {item_id} "
-            "cannot tell them apart",
+            f"{_place(first, document)} and {_place(item, document)})",
             item.location,
             key=(item_id, str(item.list_name)),
             related=(first.location,),
+            why=f"{_identifiable(ctx, 'ID001')}; references to {item_id} cannot tell them apart.",
+            fix="Renumber one of them, or merge the two if they describe the same thing.",
         )
 
 
@@ -140,28 +143,31 @@ def _reference_finding(
 ) -> Finding:
     first = cited.refs[0]
     value, resolution = cited.value, cited.resolution
-    where = _where(document, cited.refs, value)
+    where = _where(ctx, document, cited.refs, value)
     these = "this trace" if len(cited.refs) == 1 else "these traces"
+    edits: tuple[Edit, ...] = ()
     if resolution.problem == "dangling":
         if not close:
             close.append(CloseIds(_known_ids(ctx)))
         suggestion = close[0].suggest(value)
         hint = f" (did you mean {suggestion}?)" if suggestion else ""
-        what = "neither the id nor the title of anything" if " " in value else "not"
-        message = (
-            f"{where}, which is {what} in the technical file{hint}; a reviewer "
-            f"following {these} finds nothing"
+        edits = _certain_edits(document, cited, close[0]) if suggestion else ()
+        what = "matches no id or title" if " " in value else "is not"
+        code, message = "ID002", f"{where}, which {what} in the technical file{hint}"
+        finds = f"a reviewer following {these} finds nothing."
+        fix = (
+            "Correct the reference to the id or title meant; if the target was deleted on "
+            "purpose, remove the reference and check that its claim is backed by something else."
         )
-        code = "ID002"
     elif resolution.problem == "anchor":
         target = resolution.document.label() if resolution.document else "the document"
-        message = (
-            f"{where.replace(' refers to ', ' links to ')}, but {target} has no section or "
-            f"item with that anchor; a reviewer following {these} lands nowhere in particular"
-        )
-        code = "ID002"
+        where = where.replace(" refers to ", " links to ")
+        code, message = "ID002", f"{where}, but {target} has no section or item with that anchor"
+        finds = f"a reviewer following {these} lands nowhere in particular."
+        fix = f"Correct the anchor to a heading or item of {target}."
     else:
-        code, message = "ID003", _ambiguous_message(where, value, resolution)
+        code, message, fix = ("ID003", *_ambiguous_texts(where, value, resolution))
+        finds = "a reviewer cannot tell which one is meant."
     location = _location(document, first)
     if len(cited.refs) > 1:
         location = Location(document.path, first.line, 0, document.id)
@@ -171,26 +177,62 @@ def _reference_finding(
         location,
         key=(value,),
         related=tuple(_location(document, ref) for ref in cited.refs[1:]),
+        why=f"{_identifiable(ctx, code)}; {finds}",
+        fix=fix,
+        edits=edits,
     )
 
 
-def _ambiguous_message(where: str, value: str, resolution: Resolution) -> str:
+_PLAIN_ID = re.compile(r"[\w.-]+(?::[\w.-]+)?")
+
+
+def _certain_edits(document: Document, cited: _Cited, close: CloseIds) -> tuple[Edit, ...]:
+    """`--fix` replaces a dangling id written as a plain id with the one known id of its kind
+    that is close to it, when exactly one is (SWR-14 beside SWR-41 and SWR-15: no fix)."""
+    if not _PLAIN_ID.fullmatch(cited.value):
+        return ()
+    meant = close.only(cited.value)
+    if meant is None:
+        return ()
+    return tuple(Edit(document.path, ref.line, 0, cited.value, meant) for ref in cited.refs)
+
+
+def _identifiable(ctx: Context, code: str) -> str:
+    """What the rule's clauses ask, for the start of a `why`."""
+    return (
+        f"Under {page_clauses(ctx, code)}, every document and record must be identifiable and "
+        "every reference traceable"
+    )
+
+
+def _ambiguous_texts(where: str, value: str, resolution: Resolution) -> tuple[str, str]:
     places = ", ".join(resolution.candidates)
     if resolution.by_title:
         return (
-            f"{where}, which matches the titles of several documents ({places}) "
-            "equally well; cite the one meant by its id or its full title"
+            f"{where}, which matches the titles of several documents ({places}) equally well",
+            "Cite the one meant by its id or its full title.",
         )
-    return f"{where}, which exists in several documents ({places}); write it as DOCUMENT-ID:{value}"
+    first = resolution.candidates[0] if resolution.candidates else "DOCUMENT-ID"
+    return (
+        f"{where}, which exists in several documents ({places})",
+        f"Write it as DOCUMENT-ID:{value} (e.g. {first}:{value}).",
+    )
 
 
-def _where(document: Document, refs: list[Reference], value: str) -> str:
-    """`evidence` of GSPR 17.2 in GSPR-001 refers to X / GSPR-001 cites X in 3 places (...)."""
+def _where(ctx: Context, document: Document, refs: list[Reference], value: str) -> str:
+    """`evidence` of GSPR 17.2 in GSPR-001 refers to X / the "Evidence" cell of ... / GSPR-001
+    cites X in 3 places (...)."""
     first = refs[0]
     owner = _owner(document, first)
     if len(refs) == 1:
-        inside = f" in {document.label()}" if first.item is not None else ""
-        return f"`{first.field}` of {owner}{inside} refers to {value}"
+        item = first.item
+        inside = f" in {document.label()}" if item is not None else ""
+        field = (
+            f"the {column(ctx, item, first.field)} cell"
+            if item is not None and item.source == "table"
+            else f"`{first.field}`"
+        )
+        return f"{field} of {owner}{inside} refers to {value}"
     lines = sorted({ref.line for ref in refs})
     shown = ", ".join(str(line) for line in lines[:LINES_SHOWN])
     more = ", …" if len(lines) > LINES_SHOWN else ""
@@ -232,12 +274,14 @@ def _blocked_finding(
     return ctx.finding(
         "ID002",
         f"{document.label()} has {count} ({targets}) that may point into {path}, whose "
-        f"entries techfile could not read ({why}); fix that file first, then the "
-        "references are checked",
+        f"entries techfile could not read ({why})",
         _location(document, refs[0]),
         key=("unreadable", path),
         related=tuple(_location(document, ref) for ref in refs[1:]),
         severity=Severity.INFO,
+        why=f"{_identifiable(ctx, 'ID002')}; techfile cannot check these references until it "
+        "can read that file.",
+        fix=f"Fix {path} first; then the references are checked.",
     )
 
 
@@ -314,6 +358,12 @@ class CloseIds:
         if index is None:
             index = self._indexes[kind] = NearestIndex(self._by_kind.get(kind, ()))
         return index.suggest(value, cutoff=SUGGESTION_CUTOFF)
+
+    def only(self, value: str) -> str | None:
+        """The suggestion when no other known id of the kind is as close: certain enough to
+        apply with `--fix`."""
+        index = self._indexes.get(_prefix(value))
+        return None if index is None else index.only_match(value, cutoff=SUGGESTION_CUTOFF)
 
     @property
     def comparisons(self) -> int:

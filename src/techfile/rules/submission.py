@@ -9,19 +9,21 @@ from techfile.model.finding import Finding, Location
 from techfile.model.register import UNRELEASED, UNSTATED, Release, release
 from techfile.model.titles import is_left_over_instruction
 from techfile.rules.base import Context, rule
+from techfile.rules.evidence.common import page_clauses
 
 SHOWN = 5  # documents named in the one finding about documents without a status
-STATUS_PHRASES = {"draft": "is a draft", "in-review": "is still in review"}
-
-
-def _clauses(ctx: Context, code: str) -> str:
-    page = ctx.pages.get(code)
-    return " and ".join(page.clauses) if page else ""
+STATUS_PHRASES = {
+    "draft": "is a draft, not approved",
+    "in-review": "is still in review, not approved",
+}
 
 
 @rule("SUB001")
 def document_not_approved(ctx: Context) -> Iterator[Finding]:
-    clauses = _clauses(ctx, "SUB001")
+    why = (
+        f"Under {page_clauses(ctx, 'SUB001')}, a notified body reviews only documents approved "
+        "before issue."
+    )
     unstated: list[Document] = []
     for document in ctx.documents:
         found = release(ctx, document)
@@ -29,29 +31,31 @@ def document_not_approved(ctx: Context) -> Iterator[Finding]:
             unstated.append(document)
         elif found.state == UNRELEASED:
             record = (
-                "with version and approval record"
+                ", with its version and approval record,"
                 if found.status is not None
-                else "and record who approved it, and when, in that row"
+                else " and record who approved it, and when, in that row,"
             )
             yield ctx.finding(
                 "SUB001",
-                f"{document.label()} {_why_unreleased(found)}; a notified body reviews only "
-                f"documents approved before issue ({clauses}), so approve it ({record}) or take "
-                "it out of the submission",
+                f"{document.label()} {_why_unreleased(found)}",
                 found.location,
                 key=(document.id or document.path,),
+                why=why,
+                fix=f"Approve it{record} or take it out of the submission.",
             )
     if unstated:
-        yield _unstated_finding(ctx, sorted(unstated, key=lambda d: d.path), clauses)
+        yield _unstated_finding(ctx, sorted(unstated, key=lambda d: d.path))
 
 
 def _why_unreleased(found: Release) -> str:
+    """`is a draft, not approved`, `has the status `final`, not `approved``, `is not
+    approved: its Approval row is empty`."""
     if found.status is not None:
-        return STATUS_PHRASES.get(found.status, f"has status `{found.status}`") + ", not approved"
+        return STATUS_PHRASES.get(found.status, f"has the status `{found.status}`, not `approved`")
     return f"is not approved: {found.basis}"
 
 
-def _unstated_finding(ctx: Context, documents: list[Document], clauses: str) -> Finding:
+def _unstated_finding(ctx: Context, documents: list[Document]) -> Finding:
     """One finding for every document that states no status: one cause (approval is kept
     where techfile cannot read it, or not at all), one fix, listed once."""
     names = ", ".join(d.label() for d in documents[:SHOWN])
@@ -61,18 +65,16 @@ def _unstated_finding(ctx: Context, documents: list[Document], clauses: str) -> 
         if len(documents) == 1
         else f"{len(documents)} documents state no status and carry"
     )
-    message = (
-        f"{count} no approval record techfile can read ({names}{more}); "
-        f"a notified body relies only on documents approved before issue ({clauses}), so "
-        "record each one's approval: `status: approved` with `approvals` in its front-matter, "
-        'or its entry in a document register with `approval-source = "register"`'
-    )
     return ctx.finding(
         "SUB001",
-        message,
+        f"{count} no approval record techfile can read ({names}{more})",
         documents[0].location(),
         key=("no-status",),
         related=tuple(Location(d.path, 1, 0, d.id) for d in documents[1:]),
+        why=f"Under {page_clauses(ctx, 'SUB001')}, a notified body relies only on documents "
+        "approved before issue.",
+        fix="Record each one's approval: `status: approved` with `approvals` in its "
+        'front-matter, or its entry in a document register with `approval-source = "register"`.',
     )
 
 
@@ -85,10 +87,13 @@ def unresolved_placeholder(ctx: Context) -> Iterator[Finding]:
             seen[text] = seen.get(text, 0) + 1
             yield ctx.finding(
                 "SUB002",
-                f"{document.label()} still holds the placeholder `{text}`; a submitted document "
-                "must be complete, so resolve it or remove the marker",
+                f"{document.label()} still holds the placeholder `{text}`",
                 Location(document.path, line, 0, document.id),
                 key=(document.id or document.path, text, str(seen[text])),
+                why=f"Under {page_clauses(ctx, 'SUB002')}, a submitted document must be "
+                "complete; a notified body reads a placeholder as content still missing.",
+                fix="Write the missing content, or remove the marker if the content is already "
+                "there.",
             )
 
 
@@ -109,9 +114,11 @@ def _instructions_in_references(ctx: Context, document: Document) -> Iterator[Fi
         yield ctx.finding(
             "SUB002",
             f"{document.label()} still holds the template's instruction `{value}`{count} where "
-            "a citation belongs; a submitted document must name its evidence, so cite the "
-            "document or item, or remove the instruction",
+            "a citation belongs",
             found[0],
             key=(document.id or document.path, "instruction", value),
             related=tuple(found[1:]),
+            why=f"Under {page_clauses(ctx, 'SUB002')}, a submitted document must name its "
+            "evidence; a notified body finds no evidence behind an instruction.",
+            fix="Cite the document or item, or remove the instruction.",
         )

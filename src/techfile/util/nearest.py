@@ -90,6 +90,21 @@ class NearestIndex:
                 best = scored
         return None if best is None else best[1]
 
+    def only_match(self, word: str, *, cutoff: float) -> str | None:
+        """The one known string with a ratio of at least `cutoff`, when exactly one has it and
+        no candidate was cut for cost: a suggestion certain enough to apply unasked."""
+        shortlist = self.shortlist(word, cutoff=cutoff)
+        if not shortlist.complete:
+            return None
+        matcher = _matcher_for(word)
+        found = []
+        for candidate in shortlist.candidates:
+            matcher.set_seq1(candidate)
+            self.comparisons += 1
+            if matcher.ratio() >= cutoff:
+                found.append(candidate)
+        return found[0] if len(found) == 1 else None
+
     def shortlist(self, word: str, *, cutoff: float) -> Shortlist:
         """The candidates suggest() may compare in full, highest bound first."""
         _check_cutoff(cutoff)

@@ -1,5 +1,6 @@
-"""Shared by the EV rules: documents and clauses in words, the organisational citations EV001
-and EV007 judge, and the accepted evidence a message can point to."""
+"""Shared by the EV rules (and the ID, FM, SUB and SUP rules for the first two): a rule page's
+clauses and a table's columns in words, documents and clauses in words, the organisational
+citations EV001 and EV007 judge, and the accepted evidence a message can point to."""
 
 from __future__ import annotations
 
@@ -7,16 +8,62 @@ from collections.abc import Iterator
 
 from techfile.data.clauses import MDR_FAMILY, Clause
 from techfile.data.registry import type_registry
-from techfile.model.document import Document
+from techfile.model.document import Document, Item
 from techfile.model.evidence import Citation, run_citations
 from techfile.model.evidence_classes import SATISFYING, document_class
 from techfile.rules.base import Context
+from techfile.rules.risk.columns import written_table
 
 CLASS_WORDS = {
     "product": "product evidence",
     "process": "process evidence",
     "organisational-supporting": "organisational evidence as support",
 }
+
+
+def page_clauses(ctx: Context, code: str) -> str:
+    """`ISO 13485:2016 4.2.4, 4.2.5 and MDR Annex II`: the clauses of the rule's page, as the
+    registry displays them, the numbers of one standard together."""
+    page = ctx.pages.get(code)
+    groups: dict[str, list[str]] = {}
+    for index in range(len(page.clauses) if page else 0):
+        text = str(ctx.page_clause(code, index))
+        ref = ctx.clauses.parse(text)
+        if ref is not None and ref.clause and text.endswith(f" {ref.clause}"):
+            groups.setdefault(text[: -len(ref.clause) - 1], []).append(ref.clause)
+        else:
+            groups.setdefault(text, [])
+    parts = [f"{standard} {', '.join(numbers)}".strip() for standard, numbers in groups.items()]
+    if len(parts) < 2:
+        return "".join(parts) or "techfile's policy"
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def column(ctx: Context, item: Item, field_name: str, usual: str | None = None) -> str:
+    """How the document names where an entry keeps a field: the header of its table column as
+    written (`"Evidence of Conformity"`), else the usual header (`usual`, or the field's name
+    capitalised), or the key of a front-matter entry (`evidence`)."""
+    if item.source != "table":
+        return f"`{field_name}`"
+    written = header_of(ctx, item, field_name)
+    return written or f'"{usual or field_name.replace("_", " ").capitalize()}"'
+
+
+def its_field(ctx: Context, item: Item, field_name: str, usual: str | None = None) -> str:
+    """Where to write a value: `its "Evidence of Conformity" column`, `a new "Evidence"
+    column` when the item's table has none, or its key for a front-matter entry."""
+    if item.source != "table":
+        return f"its `{field_name}`"
+    where = "its" if header_of(ctx, item, field_name) else "a new"
+    return f"{where} {column(ctx, item, field_name, usual)} column"
+
+
+def header_of(ctx: Context, item: Item, field_name: str) -> str | None:
+    """`"Evidence of Conformity"`: the header, quoted as written, of the column of the item's
+    Markdown table that holds the field (read as the risk rules read it); None when the item
+    is not from one or its table has no such column."""
+    table = written_table(ctx, item)
+    return table.header(field_name) if table is not None else None
 
 
 def type_title(document: Document) -> str:

@@ -28,16 +28,20 @@ def organisational_evidence_for_product_clause(ctx: Context) -> Iterator[Finding
     for citation, clause, document, all_citations in organisational_citations(ctx):
         if supports_only(clause, document, ctx):
             continue
+        message, why, fix = _texts(ctx, citation, all_citations)
         yield ctx.finding(
             "EV001",
-            _message(ctx, citation, all_citations),
+            message,
             citation.location,
             clause=ctx.clauses.display(citation.ref),
             key=(document.id or document.path,),
+            why=why,
+            fix=fix,
         )
 
 
-def _message(ctx: Context, citation: Citation, all_citations: list[Citation]) -> str:
+def _texts(ctx: Context, citation: Citation, all_citations: list[Citation]) -> tuple[str, str, str]:
+    """(message, why, fix) of one citation of organisational evidence."""
     assert citation.evidence is not None and citation.clause is not None
     document = citation.evidence
     clause = ctx.clauses.display(citation.ref)
@@ -47,6 +51,7 @@ def _message(ctx: Context, citation: Citation, all_citations: list[Citation]) ->
     such_as = f", such as {alternative}" if alternative else ""
     supporting = _supporting_clauses(ctx, citation)
     supplier = supplier_of(ctx, document)
+    cite = f"Cite {needs} for {citation.ref.clause}{such_as}"
     if supplier is not None:
         keep = (
             f"; keep {document.label()} for clauses that take a supplier's evidence as support "
@@ -56,9 +61,11 @@ def _message(ctx: Context, citation: Citation, all_citations: list[Citation]) ->
         )
         return (
             f"{type_title(document)} {document.label()}, of the supplier {supplier}, is cited "
-            f"for {clause}; a notified body will ask for {needs} here"
-            f"{such_as}, because a supplier's certificate or report describes the supplier's "
-            f"own controls, not the device. Cite {needs} for {citation.ref.clause}{keep}"
+            f"for {clause}, which needs {needs}",
+            f"For {clause} a notified body will ask for {needs}, because a "
+            "supplier's certificate or report describes the supplier's own controls, not the "
+            "device.",
+            f"{cite}{keep}.",
         )
     keep = (
         f"; keep {document.label()} only for clauses that accept organisational evidence as "
@@ -67,10 +74,11 @@ def _message(ctx: Context, citation: Citation, all_citations: list[Citation]) ->
         else ""
     )
     return (
-        f"{type_title(document)} {document.label()} is cited for {clause}; a notified body will "
-        f"ask for {needs} here{such_as}, because organisational (ISMS) evidence describes how the "
-        f"company runs information security, not the device. Cite {needs} for "
-        f"{citation.ref.clause}{keep}{_whose_hint(ctx, document)}"
+        f"{type_title(document)} {document.label()} is cited for {clause}, which needs {needs}",
+        f"For {clause} a notified body will ask for {needs}, because "
+        "organisational (ISMS) evidence describes how the company runs information security, "
+        "not the device.",
+        f"{cite}{keep}.{_whose_hint(ctx, document)}",
     )
 
 
@@ -78,9 +86,9 @@ def _whose_hint(ctx: Context, document: Document) -> str:
     if document.type not in ASK_WHOSE or not ownership_unknown(ctx, document):
         return ""
     return (
-        f". If {document.label()} is a supplier's (a hosting provider's, say), name the "
+        f" If {document.label()} is a supplier's (a hosting provider's, say), name the "
         "supplier in its `supplier` field: a supplier's evidence counts as support for other "
-        "clauses"
+        "clauses."
     )
 
 

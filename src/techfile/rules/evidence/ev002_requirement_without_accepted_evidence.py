@@ -17,7 +17,7 @@ from techfile.model.evidence_classes import (
 )
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
-from techfile.rules.evidence.common import accepted_alternative, annex_section
+from techfile.rules.evidence.common import accepted_alternative, annex_section, its_field
 
 CLASS_NAMES = {
     "product": "product evidence",
@@ -39,12 +39,15 @@ def requirement_without_accepted_evidence(ctx: Context) -> Iterator[Finding]:
             continue  # an entry that leads nowhere is ID002's; it may be the accepted one
         if any(satisfies(ctx, clause, c.evidence) for c in cited):
             continue
+        message, why, fix = _texts(ctx, row, cited, all_citations)
         yield ctx.finding(
             "EV002",
-            _missing_message(ctx, row, cited, all_citations),
+            message,
             row.item.location_of("evidence") if cited else row.item.location,
             clause=ctx.clauses.display(row.ref),
             key=(row.clause_id,),
+            why=why,
+            fix=fix,
         )
 
 
@@ -54,38 +57,40 @@ def _claims_conformity(row: Row) -> bool:
     return row.applicable is not False  # a matrix row applies unless it says otherwise
 
 
-def _missing_message(
+def _texts(
     ctx: Context, row: Row, cited: list[Citation], all_citations: list[Citation]
-) -> str:
+) -> tuple[str, str, str]:
+    """(message, why, fix) of a row without accepted evidence."""
     assert row.clause is not None
     clause = ctx.clauses.display(row.ref)
     needs = needs_words(row.clause)
     alternative = accepted_alternative(ctx, row.clause, all_citations, satisfying=True)
-    such_as = f", such as {alternative}" if alternative else ""
-    where = f"the row for {clause} in {row.document.label()}"
+    such_as = f", such as {alternative}," if alternative else ""
+    where = f"{clause} in {row.document.label()}"
+    fix = f"Add {needs}{such_as} to {its_field(ctx, row.item, 'evidence')}."
     if not cited:
         either = ""
         if row.document.type == "gspr-checklist" and not row.standards:
-            either = " (it names no standard or other solution applied either)"
+            either = "; the row names no standard or other solution applied either"
         return (
-            f"{where}{' is marked applicable but' if row.applicable else ''} cites no "
-            f"evidence{either}; a notified body will "
-            "ask for the controlled documents that show conformity "
-            f"({annex_section(ctx, 'EV002')}), here {needs}{such_as}. Add them to the row's "
-            "evidence"
+            f"{where}{' is marked applicable but' if row.applicable else ''} cites no evidence",
+            f"{annex_section(ctx, 'EV002')} asks for the controlled documents that show "
+            f"conformity; for {clause} a notified body will ask for {needs}{either}.",
+            fix,
         )
     documents = [c.evidence for c in cited if c.evidence is not None]
     listed = ", ".join(f"{d.label()} ({kind_name(d)})" for d in documents)
-    reasons = _reasons(ctx, row.clause, clause, documents)
     return (
-        f"{where} cites only {listed}{reasons}. A notified body will ask for {needs}{such_as}; "
-        "add it to the row"
+        f"{where} cites only {listed}",
+        f"For {clause} a notified body will ask for {needs}: "
+        f"{_reasons(ctx, row.clause, documents)}.",
+        fix,
     )
 
 
-def _reasons(ctx: Context, clause: Clause, display: str, documents: list[Document]) -> str:
-    """Why none of the documents meets the clause, to follow the list of documents: support
-    only, or a class the clause does not accept at all (a class it does not accept is never
+def _reasons(ctx: Context, clause: Clause, documents: list[Document]) -> str:
+    """Why none of the documents meets the clause, in a clause of a sentence: support only,
+    or a class the clause does not accept at all (a class it does not accept is never
     said to be not enough `on its own`)."""
     support = [
         d
@@ -97,12 +102,6 @@ def _reasons(ctx: Context, clause: Clause, display: str, documents: list[Documen
         if not any(document is s for s in support):
             kind = document_class(ctx, document) or "unclassified"
             rejected.setdefault(kind, []).append(document)
-    if len(documents) == 1:
-        if support:
-            return ", which counts here only as support beside other evidence"
-        kind = next(iter(rejected))
-        words = CLASS_NAMES.get(kind, f"{kind} evidence")
-        return f", which is {words}; {display} does not accept {words}"
     parts = []
     if support:
         names = ", ".join(d.label() for d in support)
@@ -112,5 +111,5 @@ def _reasons(ctx: Context, clause: Clause, display: str, documents: list[Documen
         names = " and ".join(d.label() for d in found)
         verb = "is" if len(found) == 1 else "are"
         words = CLASS_NAMES.get(kind, f"{kind} evidence")
-        parts.append(f"{names} {verb} {words}, which {display} does not accept")
-    return "; " + "; ".join(parts)
+        parts.append(f"{names} {verb} {words}, which the clause does not accept")
+    return "; ".join(parts)

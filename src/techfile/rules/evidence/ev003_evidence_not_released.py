@@ -10,6 +10,7 @@ from techfile.model.evidence import Citation, document_status, run_citations
 from techfile.model.evidence_classes import kind_name
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
+from techfile.rules.evidence.common import page_clauses
 
 UNRELEASED = {"draft": "a draft", "in-review": "still in review"}
 WITHDRAWN = {"obsolete": "obsolete", "superseded": "superseded"}
@@ -34,33 +35,52 @@ def evidence_not_released(ctx: Context) -> Iterator[Finding]:
         assert document is not None
         status = document_status(ctx.index, document, from_register) or ""
         clauses = _clause_list([ctx.clauses.display(c.ref) for c in found])
+        message, why, fix = _texts(ctx, first.citing, document, status, clauses)
         yield ctx.finding(
             "EV003",
-            _release_message(first.citing, document, status, clauses),
+            message,
             first.location,
             clause=ctx.clauses.display(first.ref),
             key=(document.id or document.path,),
             related=tuple(c.location for c in found[1:]),
+            why=why,
+            fix=fix,
         )
 
 
 def _clause_list(names: list[str]) -> str:
+    """`EN IEC 81001-5-1:2022 4.1.1, 5.1.1`: the clauses, the numbers of one standard together,
+    the first three numbers and how many more."""
     unique = list(dict.fromkeys(names))
-    if len(unique) <= 3:
-        return ", ".join(unique)
-    return f"{', '.join(unique[:3])} and {len(unique) - 3} more"
+    shown = unique[:3]
+    groups: dict[str, list[str]] = {}
+    for name in shown:
+        standard, _, number = name.rpartition(" ")
+        groups.setdefault(standard, []).append(number)
+    text = ", ".join(
+        f"{standard} {', '.join(numbers)}".strip() for standard, numbers in groups.items()
+    )
+    return f"{text} and {len(unique) - 3} more" if len(unique) > 3 else text
 
 
-def _release_message(citing: Document, document: Document, status: str, clauses: str) -> str:
+def _texts(
+    ctx: Context, citing: Document, document: Document, status: str, clauses: str
+) -> tuple[str, str, str]:
+    """(message, why, fix) of a citation of a document that is not released."""
     named = f"{document.label()} ({kind_name(document)})"
+    controlled = (
+        f"Under {page_clauses(ctx, 'EV003')}, the evidence of a technical file is controlled "
+        "documents, approved before issue"
+    )
     if status in WITHDRAWN:
         return (
-            f"{citing.label()} cites {named} as evidence for {clauses}, but {document.label()} "
-            f"is {WITHDRAWN[status]}; a notified body will ask why the technical file relies on a "
-            "withdrawn document. Cite the document that replaced it"
+            f"{citing.label()} cites {named} for {clauses}, but it is {WITHDRAWN[status]}",
+            f"{controlled}; a notified body will ask why the technical file relies on a "
+            "withdrawn document.",
+            "Cite the document that replaced it.",
         )
     return (
-        f"{citing.label()} cites {named} as evidence for {clauses}, but {document.label()} is "
-        f"{UNRELEASED[status]}; a notified body assesses released documents only. Approve "
-        f"{document.label()} before the submission, or cite its approved version"
+        f"{citing.label()} cites {named} for {clauses}, but it is {UNRELEASED[status]}",
+        f"{controlled}; a notified body assesses released documents only.",
+        f"Approve {document.label()} before the submission, or cite its approved version.",
     )

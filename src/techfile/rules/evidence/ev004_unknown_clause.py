@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from techfile.model.evidence import clause_mentions
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
+from techfile.rules.evidence.common import column
 
 
 @rule("EV004")
@@ -19,22 +20,36 @@ def unknown_clause(ctx: Context) -> Iterator[Finding]:
             continue
         standard = ctx.clauses.standards[ref.family or ""]
         guess = _suggestion(ctx, ref.family or "", ref.clause)
-        hint = f"; did you mean {guess}?" if guess else "."
+        hint = f"; did you mean {guess[0]}?" if guess else ""
+        item = mention.item
+        in_table = item is not None and item.source == "table"
+        where = (
+            f" in the {column(ctx, item, mention.field)} column"
+            if item is not None and in_table
+            else f" in `{mention.field}`"
+        )
+        meant = (
+            f" ({guess[0]}, {guess[1]}, if that is the clause meant)"
+            if guess
+            else f" to one {standard.display} has"
+        )
         yield ctx.finding(
             "EV004",
             f"`{mention.text.strip()}` names clause {ref.clause} of {standard.display}, which has "
-            f"no such clause{hint} A notified body cannot follow a citation to a clause that does "
-            "not exist, and techfile cannot check the evidence for it",
+            f"no such clause{hint}",
             mention.location,
             clause=ctx.clauses.display(ref),
             key=(mention.field, ref.clause),
+            why="A notified body cannot follow a citation to a clause that does not exist, and "
+            "techfile cannot check the evidence for it.",
+            fix=f"Correct the clause number{where}{meant}.",
         )
 
 
-def _suggestion(ctx: Context, family: str, clause_id: str) -> str | None:
-    """A guess at the clause meant: among the clauses beside the unknown one, the one that
-    shares the longest beginning with it and is nearest in number; else the closest in the
-    whole standard."""
+def _suggestion(ctx: Context, family: str, clause_id: str) -> tuple[str, str] | None:
+    """A guess at the clause meant, and its title: among the clauses beside the unknown one,
+    the one that shares the longest beginning with it and is nearest in number; else the
+    closest in the whole standard."""
     standard = ctx.clauses.standards[family]
     base, _, letter = clause_id.partition("(")
     parent = base if letter else base.rpartition(".")[0]
@@ -47,7 +62,7 @@ def _suggestion(ctx: Context, family: str, clause_id: str) -> str | None:
         if not close:
             return None
         best = close[0]
-    return f"{best} ({standard.clauses[best].title})"
+    return best, standard.clauses[best].title
 
 
 def _shared(a: str, b: str) -> int:

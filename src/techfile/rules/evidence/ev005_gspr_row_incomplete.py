@@ -10,7 +10,7 @@ from techfile.model.evidence import Row, document_rows
 from techfile.model.finding import Finding
 from techfile.model.standards import standards_table
 from techfile.rules.base import Context, rule
-from techfile.rules.evidence.common import annex_section
+from techfile.rules.evidence.common import annex_section, its_field
 
 
 @rule("EV005")
@@ -23,63 +23,82 @@ def gspr_row_incomplete(ctx: Context) -> Iterator[Finding]:
             place = layout.of(row.item)
             if place is None or not place.is_requirement:
                 continue  # a row of an appended Annex II table, or one FM004 cannot place
-            problem = _row_problem(row, layout.has_points(place), require_standards, annex)
+            problem = _row_problem(ctx, row, layout.has_points(place), require_standards, annex)
             if problem is None:
                 continue
+            what, why, fix = problem
             gspr = ctx.clauses.display(row.ref)
             yield ctx.finding(
                 "EV005",
-                f"{gspr} in {document.label()} {problem}",
+                f"{gspr} in {document.label()} {what}",
                 row.item.location,
                 clause=gspr,
                 key=(row.clause_id,),
+                why=why,
+                fix=fix,
             )
 
 
-def _row_problem(row: Row, heading: bool, require_standards: bool, annex: str) -> str | None:
-    """What the row lacks, in words (None: nothing); `heading`: points or answering rows
-    stand below it (model/checklist.py); `annex` names the MDR's requirement on the checklist
-    (`MDR Annex II section 4`)."""
+def _row_problem(
+    ctx: Context, row: Row, heading: bool, require_standards: bool, annex: str
+) -> tuple[str, str, str] | None:
+    """What the row lacks in words, why it matters, and what to write where (None: nothing);
+    `heading`: points or answering rows stand below it (model/checklist.py); `annex` names the
+    MDR's requirement on the checklist (`MDR Annex II section 4`)."""
     applicable = row.effective_applicable()
+    item = row.item
     if applicable is False:
         if row.justification:
             return None
         return (
-            f"is marked not applicable without a justification; {annex} asks for "
-            "the reason each requirement does not apply. Add it to the row's justification"
+            "is marked not applicable without a justification",
+            f"{annex} asks for the reason each requirement does not apply.",
+            f"Write the reason in {its_field(ctx, item, 'justification')}.",
         )
     if heading and not (row.evidence or row.standards):
         return None  # a heading such as `17` or `23.4` whose points carry the answers
     if applicable is None:
         return (
-            f"says neither whether it applies nor how it is met; {annex} asks for "
-            "each requirement either the standards and evidence that show conformity or the "
-            "reason it does not apply. Fill in applicable, and then the evidence or a justification"
+            "says neither whether it applies nor how it is met",
+            f"{annex} asks, for each requirement, either the standards and evidence that show "
+            "conformity or the reason it does not apply.",
+            f"Fill in {its_field(ctx, item, 'applicable')}, and then the evidence or a "
+            "justification.",
         )
-    missing = []
-    if require_standards and not row.standards:
-        elsewhere = _standard_in_justification(row)
-        if elsewhere and row.evidence:
-            return (
-                f"is marked applicable and names {elsewhere} only in its justification, not among "
-                "the standards, common specifications or other solutions applied; a notified body "
-                f"reads the standards applied from the checklist ({annex}). Move it to the "
-                "row's standards"
-            )
-        missing.append("the standards, common specifications or other solutions applied")
-    if not row.evidence:
-        missing.append("the controlled documents that give the evidence")
-    if not missing:
-        return None
-    if len(missing) == 2:
-        return (
-            f"is marked applicable but names neither {missing[0]} nor {missing[1]}; a notified "
-            f"body reads both from the checklist ({annex}). Add them"
-        )
-    return (
-        f"is marked applicable but does not name {missing[0]}; a notified body reads the "
-        f"standards applied and the evidence from the checklist ({annex}). Add them"
+    read_there = (
+        f"{annex} asks the checklist to name, for each requirement that applies, the "
+        "standards, common specifications or other solutions applied and the controlled "
+        "documents that give the evidence; a notified body reads them from there."
     )
+    standards, evidence = its_field(ctx, item, "standards"), its_field(ctx, item, "evidence")
+    missing_standards = require_standards and not row.standards
+    if missing_standards and row.evidence:
+        elsewhere = _standard_in_justification(row)
+        if elsewhere:
+            return (
+                f"names {elsewhere} only in its justification, not among the standards applied",
+                read_there,
+                f"Move {elsewhere} to {standards}.",
+            )
+    if missing_standards and not row.evidence:
+        return (
+            "is marked applicable but names neither the standards applied nor the evidence",
+            read_there,
+            f"Add the standards applied to {standards} and the evidence to {evidence}.",
+        )
+    if missing_standards:
+        return (
+            "is marked applicable but names no standard applied",
+            read_there,
+            f"Add the standards, common specifications or other solutions applied to {standards}.",
+        )
+    if not row.evidence:
+        return (
+            "is marked applicable but names no evidence",
+            read_there,
+            f"Add the controlled documents that give the evidence to {evidence}.",
+        )
+    return None
 
 
 def _standard_in_justification(row: Row) -> str | None:

@@ -14,7 +14,7 @@ from techfile.model.document import Document
 from techfile.model.evidence import Row, document_rows
 from techfile.model.finding import Finding, Location
 from techfile.rules.base import Context, rule
-from techfile.rules.evidence.common import gspr_clause
+from techfile.rules.evidence.common import gspr_clause, its_field
 
 FLAG_FACTS = ("connected", "interoperates", "mobile_platforms")
 FACT_WORDS = {
@@ -111,12 +111,13 @@ def _missing_row(
     gspr = gspr_clause(ctx, need.gspr)
     return ctx.finding(
         "EV006",
-        f"the GSPR checklist has no row for {gspr} ({need.topic}), which a notified body "
-        f"expects because {_because(facts, need.required_when)}. Add the row: applicable with "
-        "its evidence, or not applicable with a justification",
+        f"the GSPR checklist has no row for {gspr} ({need.topic})",
         location,
         clause=gspr,
         key=(need.gspr,),
+        why=f"{gspr} concerns this device because {_because(facts, need.required_when)}; a "
+        "notified body expects the checklist to answer it.",
+        fix="Add the row: applicable with its evidence, or not applicable with a justification.",
     )
 
 
@@ -127,14 +128,17 @@ def _must_apply(
     for row in found:
         if row.effective_applicable() is not False:
             continue
+        item = row.item
         yield ctx.finding(
             "EV006",
-            f"{gspr} ({need.topic}) is marked not applicable in {row.document.label()}, "
-            f"but {_because(facts, need.must_apply_when)}; a notified body will not accept a "
-            "justification for this. Mark it applicable and cite the evidence",
-            row.item.location,
+            f"{gspr} ({need.topic}) is marked not applicable in {row.document.label()}",
+            item.location,
             clause=ctx.clauses.display(row.ref),
             key=(need.gspr, "not-applicable"),
+            why=f"{gspr} applies because {_because(facts, need.must_apply_when)}; a notified "
+            "body will not accept a justification for marking it not applicable.",
+            fix=f"Mark it applicable in {its_field(ctx, item, 'applicable')} and cite the "
+            f"evidence in {its_field(ctx, item, 'evidence')}.",
         )
 
 

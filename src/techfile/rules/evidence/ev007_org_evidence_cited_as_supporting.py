@@ -10,6 +10,7 @@ from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
 from techfile.rules.evidence.common import (
     accepted_alternative,
+    its_field,
     organisational_citations,
     type_title,
 )
@@ -39,12 +40,16 @@ def organisational_evidence_cited_as_supporting(ctx: Context) -> Iterator[Findin
             if supplier is not None and document.type != "supplier-attestation"
             else "takes organisational evidence only as support"
         )
+        row = citation.row
+        in_row = f" in {its_field(ctx, row, 'evidence')}" if row is not None else ""
         yield ctx.finding(
             "EV007",
-            f"{type_title(document)} {document.label()} is cited for {clause_name}, which "
-            f"{whose}; a notified body will look for {needs} beside it, and {where} cites none"
-            f"{such_as}. Cite {needs} for {citation.ref.clause} together with {document.label()}",
+            f"{type_title(document)} {document.label()} is cited for {clause_name} with no "
+            f"{needs} beside it",
             citation.location,
             clause=clause_name,
             key=(document.id or document.path,),
+            why=f"{clause_name} {whose}; a notified body will look for {needs} beside it, and "
+            f"{where} cites none{such_as}.",
+            fix=f"Cite {needs} for {citation.ref.clause} together with {document.label()}{in_row}.",
         )
