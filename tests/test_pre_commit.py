@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from techfile import __version__
+
 ROOT = Path(__file__).resolve().parent.parent
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
 
@@ -98,19 +100,33 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def _snapshot_of_this_checkout(tmp_path: Path, env: dict[str, str]) -> tuple[Path, str]:
+def copy_of_this_checkout(target: Path) -> Path:
+    """The files of this work tree as they are now (tracked and new, not ignored), without
+    git: what a runner downloads for `uses:` once the lead has committed and tagged them."""
     listed = _git(ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-    hook_repo = tmp_path / "hook-repo"
     for name in filter(None, listed.stdout.split("\0")):
         source = ROOT / name
         if source.is_file() and not source.is_symlink():
-            target = hook_repo / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    _git(hook_repo, "init", "-q", env=env)
-    _git(hook_repo, "add", "-A", env=env)
-    _git(hook_repo, "commit", "-qm", "snapshot", env=env)
-    return hook_repo, _git(hook_repo, "rev-parse", "HEAD").stdout.strip()
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
+def tagged_snapshot(target: Path, tag: str, env: dict[str, str] | None = None) -> str:
+    """A git repository at `target` holding this work tree in one commit tagged `tag` (the
+    release the README pins, before the lead has tagged it); returns the commit."""
+    env = env or _env(target.parent)
+    copy_of_this_checkout(target)
+    _git(target, "init", "-q", env=env)
+    _git(target, "add", "-A", env=env)
+    _git(target, "commit", "-qm", "snapshot", env=env)
+    assert _git(target, "tag", tag, env=env).returncode == 0
+    return _git(target, "rev-parse", "HEAD", env=env).stdout.strip()
+
+
+def _snapshot_of_this_checkout(tmp_path: Path, env: dict[str, str]) -> tuple[Path, str]:
+    hook_repo = tmp_path / "hook-repo"
+    return hook_repo, tagged_snapshot(hook_repo, "snapshot", env)
 
 
 def readme_pre_commit_config() -> str:
@@ -146,8 +162,11 @@ def test_real_pre_commit_gates_commits(tmp_path: Path) -> None:
         (project / rel).parent.mkdir(parents=True, exist_ok=True)
         (project / rel).write_text(text, encoding="utf-8")
     config = readme_pre_commit_config()
+    pinned = re.findall(r"rev: (\S+)", config)
+    assert pinned == [f"v{__version__}"], "the README pins this release"
+    _git(hook_repo, "tag", pinned[0], rev, env=env)
+    # the README's lines verbatim but for the repository's address: `rev:` resolves to the tag
     config = re.sub(r"repo: \S+", f"repo: {hook_repo.as_posix()}", config)
-    config = re.sub(r"rev: \S+", f"rev: {rev}", config)
     (project / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
     installed = subprocess.run(
         [*PRE_COMMIT, "install"], cwd=project, env=env, capture_output=True, text=True, check=False

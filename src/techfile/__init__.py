@@ -1,3 +1,3 @@
 """techfile: a linter for EU MDR technical files kept as docs-as-code."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
