@@ -23,6 +23,7 @@ from techfile.engine.load import load_files
 from techfile.engine.pipeline import check_type_names
 from techfile.intake.cache import ParseCache
 from techfile.intake.config import load_config, parse_settings
+from techfile.intake.external import attach_external
 from techfile.intake.sources import WorkTree
 from techfile.model.document import Document
 
@@ -200,8 +201,35 @@ def test_a_documented_item_reads_alike_from_front_matter_and_from_a_table(
         assert from_table.get(name) == from_front.get(name), (name, value)
 
 
-def _documents(root: Path) -> dict[str, Document]:
-    (root / ".techfile.toml").write_text("", encoding="utf-8")
+@pytest.mark.parametrize(("doc_type", "list_name", "fields"), ITEMS, ids=lambda v: str(v)[:40])
+def test_a_documented_item_reads_alike_from_a_data_file_nested_keys_included(
+    doc_type: str, list_name: str, fields: list[str], tmp_path: Path
+) -> None:
+    """`[[items-from]]` binds a YAML data file to a document's list: every documented field,
+    nested mappings (`verification: {implementation, effectiveness}`) included, reads as it
+    does from front-matter."""
+    item_schema = _item_schema(doc_type, list_name)
+    item = {
+        name: _value(schemas.property_schema(item_schema, name), "DOC-1")
+        for name in sorted(schemas.known_keys(item_schema))
+    }
+    front = {"id": "DOC-1", "type": doc_type, "title": "Doc", "status": "draft", list_name: [item]}
+    (tmp_path / "front.md").write_text(f"---\n{yaml.safe_dump(front)}---\n\n# Doc\n", "utf-8")
+    bound = {"id": "DOC-2", "type": doc_type, "title": "Doc 2", "status": "draft"}
+    (tmp_path / "data.md").write_text(f"---\n{yaml.safe_dump(bound)}---\n\n# Doc 2\n", "utf-8")
+    (tmp_path / "items.yaml").write_text(yaml.safe_dump({"entries": [item]}), "utf-8")
+    config = (
+        f'[[items-from]]\ndocument = "data.md"\nlist = "{list_name}"\nfile = "items.yaml"\n'
+        'key = "entries"\n'
+    )
+    documents = _documents(tmp_path, config)
+    from_front = documents["front.md"].items[list_name][0]
+    from_data = documents["data.md"].items[list_name][0]
+    assert from_data.fields == from_front.fields
+
+
+def _documents(root: Path, config: str = "") -> dict[str, Document]:
+    (root / ".techfile.toml").write_text(config, encoding="utf-8")
     config = load_config(root, root / ".techfile.toml")
     settings = parse_settings(config)
     check_type_names(config, settings)
@@ -209,6 +237,7 @@ def _documents(root: Path) -> dict[str, Document]:
     parsed = load_files(
         tree, config.include, config.exclude, settings, ParseCache(root, "t", False)
     )
+    attach_external(parsed, config.get("items-from", []), settings, tree.read_path)
     return {p.path: p.document for p in parsed if p.document is not None}
 
 
@@ -340,3 +369,40 @@ def test_rule_page_examples_read_without_findings_the_page_does_not_promise(
         if f["code"].startswith((*CONTRACT_CODES, "ID002")) and f["code"] not in promised
     ]
     assert unpromised == []
+
+
+_SOUP_ROW = "{id: S-1, name: numpy, version: 1.26.4, manufacturer: NumPy developers}"
+
+
+@pytest.mark.parametrize("source", ["front-matter", "table", "data file"])
+def test_soup_items_from_every_source_get_duplicate_id_checking(
+    source: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same package at the same version listed twice is a duplicate wherever the list
+    comes from; the same package at two versions (the documented layout) is not."""
+    head = "---\nid: SOUP-001\ntype: soup-list\ntitle: SOUP\n"
+    if source == "front-matter":
+        body = f"{head}items:\n  - {_SOUP_ROW}\n  - {_SOUP_ROW}\n"
+        body += "  - {id: S-1, name: numpy, version: 2.0.0, manufacturer: NumPy developers}\n"
+        body += "---\n\n# SOUP\n"
+    elif source == "table":
+        row = "| S-1 | numpy | {} | NumPy developers |\n"
+        body = (
+            f"{head}---\n\n# SOUP\n\n<!-- techfile: items=items -->\n"
+            "| ID | Name | Version | Manufacturer |\n|---|---|---|---|\n"
+            + row.format("1.26.4") * 2
+            + row.format("2.0.0")
+        )
+    else:
+        body = f"{head}---\n\n# SOUP\n"
+        rows = [yaml.safe_load(_SOUP_ROW)] * 2 + [{**yaml.safe_load(_SOUP_ROW), "version": "2.0.0"}]
+        (tmp_path / "soup.yaml").write_text(yaml.safe_dump(rows), "utf-8")
+        (tmp_path / ".techfile.toml").write_text(
+            '[[items-from]]\ndocument = "soup.md"\nlist = "items"\nfile = "soup.yaml"\n', "utf-8"
+        )
+    (tmp_path / "soup.md").write_text(body, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    main(["check", "--format", "json", "--no-cache", "--select", "ID001"])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert [f["code"] for f in findings] == ["ID001"]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from techfile.data.registry import column_aliases
-from techfile.data.schemas import is_valid, property_schema, validator
+from techfile.data.schemas import is_valid, known_keys, property_schema, validator
 from techfile.intake.discover import check_globs, matches
 from techfile.intake.items import (
     ItemList,
@@ -202,7 +202,8 @@ def _attach_data(
         .items()
     }
     if root is not None:
-        _rename_keys(root.children if root.kind == "seq" else _under(root, key), renames)
+        entries_node = root.children if root.kind == "seq" else _under(root, key)
+        _rename_keys(entries_node, renames, known_keys(item_list.schema))
     wrapper = {
         "type": "object",
         "properties": {item_list.name: {"type": "array", "items": item_list.schema}},
@@ -301,9 +302,11 @@ def _under(root: Any, key: Any) -> list[Any]:
     return []
 
 
-def _rename_keys(entries: list[Any], renames: dict[str, str]) -> None:
+def _rename_keys(entries: list[Any], renames: dict[str, str], fields: set[str]) -> None:
     """Data-file keys are read like table headers: `title` is a SOUP item's `name`,
-    `control_measures` a risk's `controls` (column aliases and the entry's `columns`)."""
+    `control_measures` a risk's `controls` (column aliases and the entry's `columns`). A key
+    that is a field's own name keeps it: `anomaly_review: {date, …}` is the review, not the
+    header "Anomaly review" of a result column."""
     from techfile.data.registry import normalise_header
 
     for entry in entries:
@@ -311,6 +314,8 @@ def _rename_keys(entries: list[Any], renames: dict[str, str]) -> None:
             continue
         present = {k.value for k, _ in entry.pairs}
         for key_node, _ in entry.pairs:
+            if key_node.value in fields:
+                continue
             target = renames.get(normalise_header(key_node.value))
             if target and target != key_node.value and target not in present:
                 present.add(target)
