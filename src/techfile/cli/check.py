@@ -6,7 +6,6 @@ import datetime
 import sys
 from collections import Counter
 from dataclasses import replace
-from functools import partial
 from typing import TYPE_CHECKING
 
 import click
@@ -30,7 +29,6 @@ from techfile.cli.options import (
 from techfile.data.severity import Severity
 
 if TYPE_CHECKING:
-    from techfile.formatters import FormatOptions
     from techfile.model.config import Config
     from techfile.model.result import RunResult
 
@@ -141,7 +139,7 @@ def check(
     """Check the technical file (PATHS narrow what is reported; everything is loaded)."""
     from techfile.engine.pipeline import RunOptions
     from techfile.engine.run import run
-    from techfile.formatters import HUMAN
+    from techfile.formatters import HUMAN, render
 
     extra_reports = [report_target(value) for value in reports]
     config, relative = resolve_config(paths, example)
@@ -170,8 +168,11 @@ def check(
     if fix and apply_fixes(result, config):
         result = run(config, options)
     threshold = Severity.parse(fail_on or config.get("fail-on", "error"))
-    render = partial(_render, fail_on=threshold, all_rules=sarif_all_rules)
-    to_file = format_options(config, colour=False, from_cwd=not example, pre_commit=pre_commit)
+    to_file = replace(
+        format_options(config, colour=False, from_cwd=not example, pre_commit=pre_commit),
+        fail_on=threshold,
+        all_rules=sarif_all_rules,
+    )
     if show_files:
         click.echo(show_file_list(result, config, to_file), nl=False)
     elif output:
@@ -192,20 +193,6 @@ def check(
         _adoption_hint(result, config)
     failing = any(f.severity >= threshold for f in result.findings)
     return EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN
-
-
-def _render(
-    name: str, result: RunResult, options: FormatOptions, fail_on: Severity, all_rules: bool
-) -> str:
-    """The result in format `name`. JUnit fails the findings at or above `--fail-on`; SARIF
-    describes every selected rule with `--sarif-all-rules`."""
-    from techfile.formatters import junit, render, sarif
-
-    if name == "junit":
-        return junit.render(result, fail_on)
-    if name == "sarif":
-        return sarif.render(result, all_rules)
-    return render(name, result, options)
 
 
 def _adoption_hint(result: RunResult, config: Config) -> None:

@@ -1,8 +1,8 @@
 """Output formats: each is one pure function from a run's result to text.
 
-The human formats also take FormatOptions (where the reader stands, colour, the source
-lines); the machine formats keep root- or repository-relative paths and never colour, so
-they take the result alone.
+Every format takes the result and FormatOptions: the human formats read where the reader
+stands, colour and the source lines; the machine formats keep root- or repository-relative
+paths, never colour, and read only `fail_on` (JUnit) and `all_rules` (SARIF).
 """
 
 from __future__ import annotations
@@ -25,18 +25,15 @@ from techfile.formatters import (
 from techfile.formatters.human import PLAIN, FormatOptions
 from techfile.model.result import RunResult
 
-__all__ = ["FORMATTERS", "HUMAN", "MACHINE", "FormatOptions", "Formatter", "render"]
+__all__ = ["FORMATS", "FORMATTERS", "HUMAN", "FormatOptions", "Formatter", "render"]
 
-Formatter = Callable[[RunResult], str]
-HumanFormatter = Callable[[RunResult, FormatOptions], str]
+Formatter = Callable[[RunResult, FormatOptions], str]
 
-HUMAN: dict[str, HumanFormatter] = {
+FORMATS: dict[str, Formatter] = {
     "text": text.render,
     "full": full.render,
     "concise": concise.render,
     "grouped": grouped.render,
-}
-MACHINE: dict[str, Formatter] = {
     "json": json_format.render,
     "sarif": sarif.render,
     "github": github.render,
@@ -44,14 +41,14 @@ MACHINE: dict[str, Formatter] = {
     "gitlab": gitlab.render,
     "markdown": markdown.render,
 }
+HUMAN = ("text", "full", "concise", "grouped")  # paths from where you stand, colour
 
 
 def render(name: str, result: RunResult, options: FormatOptions = PLAIN) -> str:
-    """The result in format `name`; `options` matter to the human formats only."""
-    if name in HUMAN:
-        return HUMAN[name](result, options)
-    return MACHINE[name](result)
+    return FORMATS[name](result, options)
 
 
 # every format with the default options: root-relative paths, no colour
-FORMATTERS: dict[str, Formatter] = {name: partial(render, name) for name in (*HUMAN, *MACHINE)}
+FORMATTERS: dict[str, Callable[[RunResult], str]] = {
+    name: partial(render, name) for name in FORMATS
+}

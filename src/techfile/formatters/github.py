@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from techfile.formatters.human import PLAIN, FormatOptions
 from techfile.model.finding import Finding
 from techfile.model.result import RunResult
 from techfile.util.escape import for_terminal
@@ -47,7 +48,7 @@ def annotated(findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
     return shown, hidden
 
 
-def render(result: RunResult) -> str:
+def render(result: RunResult, options: FormatOptions = PLAIN) -> str:
     shown, hidden = annotated(result.findings)
     lines = []
     for finding in shown:

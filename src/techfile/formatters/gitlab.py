@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from techfile.formatters.human import PLAIN, FormatOptions
 from techfile.formatters.json_format import dumps
 from techfile.formatters.sarif import rule_page_uri
 from techfile.model.finding import Finding
@@ -40,7 +41,7 @@ def _markdown_text(text: str) -> str:
     return _MARKDOWN_ACTIVE.sub(lambda found: "\\" + found[0], for_terminal(text))
 
 
-def render(result: RunResult) -> str:
+def render(result: RunResult, options: FormatOptions = PLAIN) -> str:
     return dumps([_issue(f, result) for f in result.findings])
 
 

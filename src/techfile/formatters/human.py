@@ -32,7 +32,8 @@ SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.IN
 
 @dataclass(frozen=True)
 class FormatOptions:
-    """How a human format is written for this reader.
+    """How a format is written for this reader (the machine formats read only `fail_on` and
+    `all_rules`).
 
     `root` and `cwd` are absolute POSIX paths; when both are set and differ, paths are shown
     relative to `cwd`. `source_line` gives the text of a line of the run's source (None when
@@ -43,6 +44,8 @@ class FormatOptions:
     cwd: str = ""
     colour: bool = False
     source_line: SourceLine | None = None
+    fail_on: Severity = Severity.ERROR  # JUnit: findings below it are no failures
+    all_rules: bool = False  # SARIF: describe every selected rule, not only those with results
 
     def paint(self, text: str, style: str) -> str:
         """`text` (already escaped) in `style` when colour is on."""

@@ -8,11 +8,12 @@ from collections import Counter
 from typing import Any
 
 from techfile import __version__
+from techfile.formatters.human import PLAIN, FormatOptions
 from techfile.model.finding import Finding, Location, Suppression
 from techfile.model.result import RunResult
 
 
-def render(result: RunResult) -> str:
+def render(result: RunResult, options: FormatOptions = PLAIN) -> str:
     counts = Counter(f.severity.label for f in result.findings)
     document = {
         "tool": {"name": "techfile", "version": __version__},

@@ -18,6 +18,7 @@ from collections import defaultdict
 from xml.sax.saxutils import escape, quoteattr
 
 from techfile.data.severity import Severity
+from techfile.formatters.human import PLAIN, FormatOptions
 from techfile.model.finding import WHOLE_FILE, Finding
 from techfile.model.result import RunResult
 from techfile.util.escape import for_terminal, for_xml
@@ -47,8 +48,9 @@ def _attribute(value: str) -> str:
     return _HASH_COMMAND.sub("&#35;", quoteattr(_visible(value)))
 
 
-def render(result: RunResult, fail_on: Severity = Severity.ERROR) -> str:
-    """`fail_on` is the run's `--fail-on`: the lowest severity that is a failure."""
+def render(result: RunResult, options: FormatOptions = PLAIN) -> str:
+    """`options.fail_on` is the run's `--fail-on`: the lowest severity that is a failure."""
+    fail_on = options.fail_on
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
         by_path[finding.location.path].append(finding)

@@ -17,6 +17,7 @@ from collections import Counter
 
 from techfile import __version__
 from techfile.formatters.github import SHOWN_PER_LEVEL, annotated
+from techfile.formatters.human import PLAIN, FormatOptions
 from techfile.model.finding import WHOLE_FILE, Finding
 from techfile.model.result import RunResult
 from techfile.util.escape import for_markdown_code, for_terminal, neutralise_line_start
@@ -60,7 +61,7 @@ def _severities(findings: list[Finding]) -> str:
     )
 
 
-def render(result: RunResult) -> str:
+def render(result: RunResult, options: FormatOptions = PLAIN) -> str:
     lines = _header(result)
     if not result.findings:
         return "\n".join([*lines, "No findings."]) + "\n"

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from techfile import __version__
 from techfile.data.pages import RulePage
+from techfile.formatters.human import PLAIN, FormatOptions
 from techfile.formatters.json_format import dumps
 from techfile.model.finding import Finding, Location
 from techfile.model.result import RunResult
@@ -34,10 +35,10 @@ def rule_page_uri(page: RulePage) -> str:
     return f"{INFORMATION_URI}/blob/v{__version__}/checks/{quote(page.filename)}"
 
 
-def render(result: RunResult, all_rules: bool = False) -> str:
-    """`all_rules` (`--sarif-all-rules`) describes every selected rule, not only those with
-    results."""
-    described = (result.selected or set(result.pages)) if all_rules else set()
+def render(result: RunResult, options: FormatOptions = PLAIN) -> str:
+    """`options.all_rules` (`--sarif-all-rules`) describes every selected rule, not only those
+    with results."""
+    described = (result.selected or set(result.pages)) if options.all_rules else set()
     codes = sorted((described | {f.code for f in result.findings}) & set(result.pages))
     rule_index = {code: position for position, code in enumerate(codes)}
     run = {
