@@ -6,6 +6,7 @@ fixture, and other teams' real files."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import statistics
 from pathlib import Path
@@ -15,6 +16,8 @@ import pytest
 
 from conftest import NO_CORPUS, REALWORLD
 from techfile.cli import main
+from techfile.data.clauses import clause_registry
+from techfile.data.pages import load_pages
 from techfile.data.resources import bundled
 from techfile.fixture_tree import materialise
 from test_realworld_pins import RUNS
@@ -73,7 +76,7 @@ FAILING = sorted(p.parent for p in bundled("fixtures").glob("*/fail/expected.txt
 
 
 @pytest.mark.parametrize("case", FAILING, ids=lambda p: p.parent.name)
-def test_every_rule_says_why_and_how_to_fix(
+def test_every_rule_says_what_why_and_how_to_fix_apart(
     case: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -84,6 +87,24 @@ def test_every_rule_says_why_and_how_to_fix(
     findings = [f for f in _findings(["--select", code], monkeypatch, capsys) if f["code"] == code]
     assert findings
     assert _incomplete(findings) == [] and _one_sentence(findings) == []
+    for finding in findings:
+        message, why, fix = finding["message"], finding["why"], finding["fix"]
+        assert not message.endswith(".") and "notified body" not in message, message
+        assert why.endswith(".") and fix.endswith(".") and fix[0].isupper(), (why, fix)
+        page = load_pages()[code].clauses  # a policy rule (no clause) names none
+        named = [*page, finding.get("clause") or page[0]] if page else []
+        assert not named or any(_squeezed(_bare(c)) in _squeezed(why) for c in named), why
+
+
+def _bare(clause: str) -> str:
+    """`5.7.4` of `EN IEC 81001-5-1:2022 5.7.4`, `4.4(d)` of `ISO 14971:2019 4.4 d)`: a why
+    may name the standard once for several clauses; a page may cite a whole document."""
+    ref = clause_registry().parse(clause)
+    return ref.clause if ref is not None else clause
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"[\s()]", "", text).casefold()
 
 
 @pytest.mark.skipif(REALWORLD is None, reason=NO_CORPUS)
