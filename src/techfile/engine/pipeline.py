@@ -180,19 +180,12 @@ def refuse_shallow(root: Path) -> None:
 
 
 def rule_options(config: Config, pages: dict[str, RulePage]) -> dict[str, dict[str, Any]]:
-    """Page defaults overlaid with `[rules.CODE]`; an undeclared option is a config error."""
-    configured: dict[str, dict[str, Any]] = config.get("rules", {})
+    """Page defaults overlaid with `[rules.CODE]` (the configuration's checks have already
+    held every option to the type its page declares)."""
+    configured: dict[str, dict[str, Any]] = {
+        code.upper(): values for code, values in config.get("rules", {}).items()
+    }
     resolved: dict[str, dict[str, Any]] = {}
-    for code, values in configured.items():
-        page = pages.get(code.upper())
-        if page is None:
-            raise ConfigError(f"[rules.{code}]: {code} is not a techfile rule")
-        for name in values:
-            if name not in page.options:
-                declared = ", ".join(sorted(page.options)) or "none"
-                raise ConfigError(
-                    f"[rules.{code}]: {code} has no option {name!r} (its options: {declared})"
-                )
     for code, page in pages.items():
         options = {name: spec.get("default") for name, spec in page.options.items()}
         options.update(configured.get(code, {}))
