@@ -166,8 +166,8 @@ def check_type_names(config: Config, settings: ParseSettings) -> None:
     for name in named:
         if registry.canonical(str(name)) is None:
             suggestion = registry.suggest(str(name))
-            hint = f"; did you mean {suggestion!r}?" if suggestion else ""
-            raise ConfigError(f"{name!r} is not a document type (`techfile types`){hint}")
+            hint = f"; did you mean `{suggestion}`?" if suggestion else ""
+            raise ConfigError(f"`{name}` is not a document type (`techfile types`){hint}")
 
 
 def refuse_shallow(root: Path) -> None:
