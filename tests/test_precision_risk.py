@@ -32,7 +32,7 @@ from techfile.intake.sources import WorkTree
 from techfile.model.document import Document
 from techfile.model.finding import Finding
 from techfile.model.plan import RiskPlan, read_plan
-from techfile.rules.risk.columns import COLUMN_HEADERS
+from techfile.rules.columns import COLUMN_HEADERS
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "realworld"

@@ -12,7 +12,7 @@ from techfile.model.document import Document, Item
 from techfile.model.evidence import Citation, run_citations
 from techfile.model.evidence_classes import SATISFYING, document_class
 from techfile.rules.base import Context
-from techfile.rules.risk.columns import written_table
+from techfile.rules.columns import written_table
 
 CLASS_WORDS = {
     "product": "product evidence",

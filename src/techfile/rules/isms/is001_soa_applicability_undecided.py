@@ -12,6 +12,7 @@ from techfile.data.isms import annex_a_controls, is_2013_numbering, successors_2
 from techfile.model.document import Document, Item
 from techfile.model.finding import Finding, Location
 from techfile.rules.base import Context, rule
+from techfile.rules.columns import column_name, field_words, in_table
 from techfile.rules.isms.common import (
     EDITION_2022,
     SoaControl,
@@ -21,7 +22,6 @@ from techfile.rules.isms.common import (
     statements,
     text_of,
 )
-from techfile.rules.risk.columns import column_name, field_words, in_table
 
 CODE = "IS001"
 

@@ -19,16 +19,9 @@ from techfile.model.register import (
     unstated_notice,
 )
 from techfile.rules.base import Context
+from techfile.rules.columns import column
 
 RELIANCE = ("environment", "operator", "user")  # implemented_by values outside the product
-# The column a fix names when an item is a table row: the header data/columns.yaml reads as the
-# field (a team's own header may be one of its aliases).
-COLUMN_HEADERS = {
-    "verified_by": "Verified by",
-    "covers": "Covers",
-    "disposition": "Disposition",
-    "status": "Status",
-}
 
 
 def _text(value: Any) -> str | None:
@@ -89,7 +82,7 @@ def written_as(item: Item, field: str) -> str:
     """Where the document records the field for this item: `verified_by` in front-matter,
     the "Verified by" column of a table row."""
     if item.source == "table":
-        return f'the "{COLUMN_HEADERS.get(field, field)}" column'
+        return f"the {column(field)} column"
     return f"`{field}`"
 
 

@@ -8,7 +8,7 @@ from techfile.model.document import Document, Item
 from techfile.model.finding import Finding
 from techfile.model.risk_trace import reached_entries, security_entries
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.columns import in_table, its_column
+from techfile.rules.columns import in_table, its_column
 from techfile.rules.risk.common import clauses
 
 

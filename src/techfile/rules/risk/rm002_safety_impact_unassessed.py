@@ -9,7 +9,7 @@ from techfile.data.severity import Severity
 from techfile.model.finding import Finding
 from techfile.model.risk_trace import security_entries
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.columns import field_words, in_table, its_column
+from techfile.rules.columns import field_words, in_table, its_column
 from techfile.rules.risk.common import clauses
 
 IMPACTS = "none, non-serious, serious or unknown"

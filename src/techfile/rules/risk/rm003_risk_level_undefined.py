@@ -11,7 +11,7 @@ from techfile.model.finding import Finding, Location
 from techfile.model.plan import RiskPlan, as_text, plan_for, scale_disagreements
 from techfile.model.risk_evaluation import configured_aliases, risk_plans
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.columns import record
+from techfile.rules.columns import record
 from techfile.rules.risk.common import clauses, line_words, risk_plan_rows, row_name
 
 LEVEL_FIELDS = (

@@ -11,7 +11,7 @@ from techfile.model.finding import Finding
 from techfile.model.plan import contradicts, stated_acceptability
 from techfile.model.risk_evaluation import Evaluation, configured_aliases, evaluate_row
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.columns import in_table, record, written_cell
+from techfile.rules.columns import in_table, record, written_cell
 from techfile.rules.risk.common import clauses, level_pair, risk_plan_rows, row_name
 
 CELL_WORDS = {

@@ -8,7 +8,7 @@ from techfile.model.document import Document, item_kind
 from techfile.model.finding import Finding
 from techfile.model.lifecycle import texts
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.columns import columns_words, in_table
+from techfile.rules.columns import columns_words, in_table
 from techfile.rules.risk.common import clauses, has_value, row_name
 
 

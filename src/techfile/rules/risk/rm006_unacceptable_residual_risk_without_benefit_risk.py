@@ -9,7 +9,7 @@ from techfile.model.finding import Finding
 from techfile.model.plan import as_text
 from techfile.model.risk_evaluation import as_list, configured_aliases, evaluate_row
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.columns import in_table, its_column
+from techfile.rules.columns import in_table, its_column
 from techfile.rules.risk.common import clauses, has_value, level_pair, risk_plan_rows, row_name
 
 

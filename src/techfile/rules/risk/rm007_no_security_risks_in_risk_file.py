@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.columns import column_name, in_table
+from techfile.rules.columns import column_name, in_table
 from techfile.rules.risk.common import clauses, is_security_row
 
 

@@ -8,7 +8,7 @@ from techfile.model.document import Document, Item
 from techfile.model.finding import Finding
 from techfile.model.plan import RiskPlan
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.columns import column_name, columns_words, field_words, in_table
+from techfile.rules.columns import column_name, columns_words, field_words, in_table
 from techfile.rules.risk.common import clauses, has_value, risk_plan_rows, row_name
 
 CHAIN_FIELDS = (

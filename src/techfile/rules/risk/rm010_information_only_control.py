@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from techfile.model.finding import Finding
 from techfile.model.risk_evaluation import as_list, configured_aliases, evaluate_row
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.columns import field_words
+from techfile.rules.columns import field_words
 from techfile.rules.risk.common import clauses, has_value, level_pair, risk_plan_rows, row_name
 
 

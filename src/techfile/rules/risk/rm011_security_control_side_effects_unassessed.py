@@ -9,7 +9,7 @@ from techfile.model.document import Document, Item
 from techfile.model.finding import Finding
 from techfile.model.risk_trace import resolved_items
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.columns import column_name, has_column, in_table, record
+from techfile.rules.columns import column_name, has_column, in_table, record
 from techfile.rules.risk.common import clauses, is_security_row, row_name
 
 

@@ -12,26 +12,12 @@ from typing import Any
 from techfile.data.registry import load_data
 from techfile.model.document import Item
 from techfile.rules.base import Context
+from techfile.rules.columns import column
 
 PLACEHOLDERS = frozenset(
     {"", "-", "\u2013", "\u2014", "n/a", "na", "tbd", "tbc", "todo", "unknown", "?", "none", "..."}
 )
 EXAMPLES = 3  # components named in a message before "…"
-# The column a fix names when an item is a table row: the header data/columns.yaml reads as the
-# field (a team's own header may be one of its aliases).
-COLUMN_HEADERS = {
-    "name": "Name",
-    "version": "Version",
-    "manufacturer": "Manufacturer",
-    "requirements": "Requirements",
-    "last_verified": "Last verified at",
-    "anomaly_review": "Anomaly review date",
-    "anomaly_review.date": "Anomaly review date",
-    "component": "Component",
-    "state": "State",
-    "justification": "Justification",
-    "response": "Response",
-}
 
 
 # ------------------------------------------------------------------------------ references
@@ -60,7 +46,7 @@ def _cell(item: Item, *fields: str) -> str:
     cells`) in a table row, `its `version`` in front-matter or a data file."""
     if item.source != "table":
         return f"its {_and([f'`{field}`' for field in fields])}"
-    headers = _and([f'"{COLUMN_HEADERS.get(field, field)}"' for field in fields])
+    headers = _and([column(field) for field in fields])
     return f"its {headers} cell{'s' if len(fields) > 1 else ''}"
 
 
@@ -74,7 +60,7 @@ def _column(item: Item, *fields: str, existing: bool = False) -> str:
     ``version`` (``a` or `b``) in front-matter or a data file."""
     if item.source != "table":
         return " or ".join(f"`{field}`" for field in fields)
-    headers = " or ".join(f'"{COLUMN_HEADERS.get(field, field)}"' for field in fields)
+    headers = " or ".join(column(field) for field in fields)
     article = "the" if existing else "an" if headers[1:2] in "AEIOU" else "a"
     return f"{article} {headers} column"
 

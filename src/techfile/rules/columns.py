@@ -5,7 +5,7 @@ front-matter or a data file, the key (`set new_risks_assessed: true`).
 The headers are read again from the document's text (through the run's source, so
 `--pre-commit` reads what is staged) and mapped to fields as the parser maps them; a table
 techfile cannot find there again (a CSV file) is named by the header techfile reads for the
-field. The IS rules name SoA columns with the same helpers.
+field. Every rule family names columns through these helpers.
 """
 
 from __future__ import annotations
@@ -46,6 +46,19 @@ COLUMN_HEADERS = {
     "justification": "Justification",
     "implemented": "Implemented",
     "implemented_by": "Implemented by",
+    "verified_by": "Verified by",
+    "covers": "Covers",
+    "disposition": "Disposition",
+    "status": "Status",
+    "name": "Name",
+    "version": "Version",
+    "manufacturer": "Manufacturer",
+    "requirements": "Requirements",
+    "last_verified": "Last verified at",
+    "anomaly_review.date": "Anomaly review date",
+    "component": "Component",
+    "state": "State",
+    "response": "Response",
 }
 ORDINALS = ("first", "second", "third", "fourth", "fifth")
 
