@@ -19,7 +19,6 @@ from techfile.intake.parse import ParsedFile
 from techfile.model.config import CONFIG_FILE, Config
 from techfile.model.finding import Finding, Location, SuppressedFinding, Suppression
 from techfile.rules.base import Context
-from techfile.rules.evidence.common import page_clauses
 
 SUPPRESSION_VERBS = ("ignore", "disable-file")
 _ADD_REASON = {  # the kind of a suppression -> how to give it a reason
@@ -43,7 +42,7 @@ class Problem(NamedTuple):
 
 
 def as_finding(ctx: Context, problem: Problem) -> Finding:
-    clauses = page_clauses(ctx, problem.code)
+    clauses = ctx.page_clauses(problem.code)
     return ctx.finding(
         problem.code,
         problem.message,

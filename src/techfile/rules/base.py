@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from techfile.model.finding import Edit, Finding, Location
 from techfile.model.view import RunView
 
 RuleFunc = Callable[["Context"], Iterable[Finding]]
+_LETTERED = re.compile(r"\s+([a-z]{1,2})\)$")  # `4.4 d)` -> `4.4(d)`, as in the registry
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,28 @@ class Context(RunView):
             return default
         ref = self.clauses.parse(page.clauses[index])
         return self.clauses.display(ref) if ref else page.clauses[index]
+
+    def page_clauses(self, code: str, *indexes: int) -> str:
+        """`ISO 13485:2016 4.2.4, 4.2.5 and MDR Annex II`: the clauses of the rule's page at
+        `indexes` (all of them when none is given) as the registry displays them, the numbers
+        of one standard together, for a finding's `why`; `techfile's policy` when the page
+        names none."""
+        page = self.pages.get(code)
+        groups: dict[str, list[str]] = {}
+        for index in indexes or range(len(page.clauses) if page else 0):
+            text = self.page_clause(code, index)
+            if text is None:
+                continue
+            text = _LETTERED.sub(r"(\1)", text)
+            ref = self.clauses.parse(text)
+            if ref is not None and ref.clause and text.endswith(f" {ref.clause}"):
+                groups.setdefault(text[: -len(ref.clause) - 1], []).append(ref.clause)
+            else:
+                groups.setdefault(text, [])
+        parts = [f"{standard} {', '.join(numbers)}".strip() for standard, numbers in groups.items()]
+        if len(parts) < 2:
+            return "".join(parts) or "techfile's policy"
+        return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
     def read_file(self, path: Path, max_size: int | None = None) -> bytes | Diagnostic:
         """Bytes of a file a rule reads besides the documents (an SBOM, a VEX file): from

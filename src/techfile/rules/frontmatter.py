@@ -18,7 +18,7 @@ from techfile.model.diagnostics import Diagnostic
 from techfile.model.document import Document, Item
 from techfile.model.finding import Edit, Finding, Location
 from techfile.rules.base import Context, rule
-from techfile.rules.evidence.common import column, header_of, page_clauses
+from techfile.rules.evidence.common import column, header_of
 
 INTAKE_CODES = (
     "FM001", "FM002", "FM003", "FM004", "FM005", "FM006",
@@ -39,7 +39,7 @@ def intake_diagnostics(ctx: Context) -> Iterator[Finding]:
         for diag in parsed.diagnostics:
             severity = Severity.parse(diag.severity) if diag.severity else None
             if diag.code not in clauses:
-                clauses[diag.code] = page_clauses(ctx, diag.code)
+                clauses[diag.code] = ctx.page_clauses(diag.code)
             yield ctx.finding(
                 diag.code,
                 diag.message,
@@ -189,7 +189,7 @@ def unclassified_files(ctx: Context) -> Iterator[Finding]:
 
 def _unclassified_why(ctx: Context) -> str:
     return (
-        f"Under {page_clauses(ctx, 'FM007')}, it must be clear what is part of the technical "
+        f"Under {ctx.page_clauses('FM007')}, it must be clear what is part of the technical "
         "documentation: a file techfile cannot place goes unchecked, and nothing can cite it "
         "as evidence."
     )

@@ -16,7 +16,7 @@ from techfile.model.finding import Edit, Finding, Location
 from techfile.model.index import Reference, Resolution
 from techfile.model.titles import is_template_text
 from techfile.rules.base import Context, rule
-from techfile.rules.evidence.common import column, page_clauses
+from techfile.rules.evidence.common import column
 from techfile.util.nearest import NearestIndex
 
 SUGGESTION_CUTOFF = 0.75  # how alike a known id must be to be offered as "did you mean"
@@ -200,7 +200,7 @@ def _certain_edits(document: Document, cited: _Cited, close: CloseIds) -> tuple[
 def _identifiable(ctx: Context, code: str) -> str:
     """What the rule's clauses ask, for the start of a `why`."""
     return (
-        f"Under {page_clauses(ctx, code)}, every document and record must be identifiable and "
+        f"Under {ctx.page_clauses(code)}, every document and record must be identifiable and "
         "every reference traceable"
     )
 

@@ -9,7 +9,6 @@ from techfile.model.finding import Finding, Location
 from techfile.model.register import UNRELEASED, UNSTATED, Release, release
 from techfile.model.titles import is_left_over_instruction
 from techfile.rules.base import Context, rule
-from techfile.rules.evidence.common import page_clauses
 
 SHOWN = 5  # documents named in the one finding about documents without a status
 STATUS_PHRASES = {
@@ -21,7 +20,7 @@ STATUS_PHRASES = {
 @rule("SUB001")
 def document_not_approved(ctx: Context) -> Iterator[Finding]:
     why = (
-        f"Under {page_clauses(ctx, 'SUB001')}, a notified body reviews only documents approved "
+        f"Under {ctx.page_clauses('SUB001')}, a notified body reviews only documents approved "
         "before issue."
     )
     unstated: list[Document] = []
@@ -71,7 +70,7 @@ def _unstated_finding(ctx: Context, documents: list[Document]) -> Finding:
         documents[0].location(),
         key=("no-status",),
         related=tuple(Location(d.path, 1, 0, d.id) for d in documents[1:]),
-        why=f"Under {page_clauses(ctx, 'SUB001')}, a notified body relies only on documents "
+        why=f"Under {ctx.page_clauses('SUB001')}, a notified body relies only on documents "
         "approved before issue.",
         fix="Record each one's approval: `status: approved` with `approvals` in its "
         'front-matter, or its entry in a document register with `approval-source = "register"`.',
@@ -90,7 +89,7 @@ def unresolved_placeholder(ctx: Context) -> Iterator[Finding]:
                 f"{document.label()} still holds the placeholder `{text}`",
                 Location(document.path, line, 0, document.id),
                 key=(document.id or document.path, text, str(seen[text])),
-                why=f"Under {page_clauses(ctx, 'SUB002')}, a submitted document must be "
+                why=f"Under {ctx.page_clauses('SUB002')}, a submitted document must be "
                 "complete; a notified body reads a placeholder as content still missing.",
                 fix="Write the missing content, or remove the marker if the content is already "
                 "there.",
@@ -118,7 +117,7 @@ def _instructions_in_references(ctx: Context, document: Document) -> Iterator[Fi
             found[0],
             key=(document.id or document.path, "instruction", value),
             related=tuple(found[1:]),
-            why=f"Under {page_clauses(ctx, 'SUB002')}, a submitted document must name its "
+            why=f"Under {ctx.page_clauses('SUB002')}, a submitted document must name its "
             "evidence; a notified body finds no evidence behind an instruction.",
             fix="Cite the document or item, or remove the instruction.",
         )

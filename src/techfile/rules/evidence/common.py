@@ -21,24 +21,6 @@ CLASS_WORDS = {
 }
 
 
-def page_clauses(ctx: Context, code: str) -> str:
-    """`ISO 13485:2016 4.2.4, 4.2.5 and MDR Annex II`: the clauses of the rule's page, as the
-    registry displays them, the numbers of one standard together."""
-    page = ctx.pages.get(code)
-    groups: dict[str, list[str]] = {}
-    for index in range(len(page.clauses) if page else 0):
-        text = str(ctx.page_clause(code, index))
-        ref = ctx.clauses.parse(text)
-        if ref is not None and ref.clause and text.endswith(f" {ref.clause}"):
-            groups.setdefault(text[: -len(ref.clause) - 1], []).append(ref.clause)
-        else:
-            groups.setdefault(text, [])
-    parts = [f"{standard} {', '.join(numbers)}".strip() for standard, numbers in groups.items()]
-    if len(parts) < 2:
-        return "".join(parts) or "techfile's policy"
-    return f"{', '.join(parts[:-1])} and {parts[-1]}"
-
-
 def column(ctx: Context, item: Item, field_name: str, usual: str | None = None) -> str:
     """How the document names where an entry keeps a field: the header of its table column as
     written (`"Evidence of Conformity"`), else the usual header (`usual`, or the field's name

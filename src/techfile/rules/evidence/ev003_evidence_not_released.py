@@ -10,7 +10,6 @@ from techfile.model.evidence import Citation, document_status, run_citations
 from techfile.model.evidence_classes import kind_name
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
-from techfile.rules.evidence.common import page_clauses
 
 UNRELEASED = {"draft": "a draft", "in-review": "still in review"}
 WITHDRAWN = {"obsolete": "obsolete", "superseded": "superseded"}
@@ -69,7 +68,7 @@ def _texts(
     """(message, why, fix) of a citation of a document that is not released."""
     named = f"{document.label()} ({kind_name(document)})"
     controlled = (
-        f"Under {page_clauses(ctx, 'EV003')}, the evidence of a technical file is controlled "
+        f"Under {ctx.page_clauses('EV003')}, the evidence of a technical file is controlled "
         "documents, approved before issue"
     )
     if status in WITHDRAWN:

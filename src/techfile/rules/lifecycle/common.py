@@ -28,20 +28,6 @@ def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _page_clauses_text(ctx: Context, code: str) -> str:
-    """`EN IEC 81001-5-1:2022 5.8.1 and 5.8.5`; `MDR Annex I 17.4 and 23.4(ab); MDCG ...`."""
-    page = ctx.pages.get(code)
-    groups: dict[str, list[str]] = {}
-    for written in page.clauses if page else ():
-        ref = ctx.clauses.parse(written)
-        text = ctx.clauses.display(ref) if ref is not None else written  # with its edition
-        standard, _, number = text.rpartition(" ")
-        groups.setdefault(standard, []).append(number)
-    return "; ".join(
-        f"{standard} {' and '.join(numbers)}".strip() for standard, numbers in groups.items()
-    )
-
-
 def _release(ctx: Context, document: Document) -> Release:
     """The document's release, read once per run (the SDL rules ask for it often)."""
     known: dict[int, Release] = ctx.shared("sdl-release", dict)

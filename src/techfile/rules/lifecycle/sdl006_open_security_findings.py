@@ -11,7 +11,6 @@ from techfile.rules.base import Context, rule
 from techfile.rules.lifecycle.common import (
     _device_test_reports,
     _item_name,
-    _page_clauses_text,
     _text,
     written_as,
 )
@@ -20,7 +19,7 @@ from techfile.rules.lifecycle.common import (
 @rule("SDL006")
 def open_security_findings(ctx: Context) -> Iterator[Finding]:
     clause = ctx.page_clause("SDL006")
-    both = _page_clauses_text(ctx, "SDL006")
+    both = ctx.page_clauses("SDL006")
     for document in _device_test_reports(ctx):
         for item in document.items.get("findings", []):
             status = item.get("status")

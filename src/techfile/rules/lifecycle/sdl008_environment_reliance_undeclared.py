@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from techfile.model.document import Document
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
-from techfile.rules.lifecycle.common import RELIANCE, _item_name, _page_clauses_text
+from techfile.rules.lifecycle.common import RELIANCE, _item_name
 
 
 def _declared_items(ctx: Context) -> tuple[set[int], list[Document]]:
@@ -32,7 +32,7 @@ def _declared_items(ctx: Context) -> tuple[set[int], list[Document]]:
 def environment_reliance_undeclared(ctx: Context) -> Iterator[Finding]:
     declared, declaring = _declared_items(ctx)
     clause = ctx.page_clause("SDL008")
-    cited = _page_clauses_text(ctx, "SDL008")
+    cited = ctx.page_clauses("SDL008")
     if len(declaring) == 1:
         target = f"{declaring[0].label()} does not reference it"
     elif declaring:

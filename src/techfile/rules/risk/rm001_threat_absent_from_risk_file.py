@@ -9,7 +9,6 @@ from techfile.model.finding import Finding
 from techfile.model.risk_trace import reached_entries, security_entries
 from techfile.rules.base import Context, rule
 from techfile.rules.columns import in_table, its_column
-from techfile.rules.risk.common import clauses
 
 
 def _article(word: str | None) -> str:
@@ -43,8 +42,10 @@ def threat_absent_from_risk_file(ctx: Context) -> Iterator[Finding]:
             "safety impact but reaches no ISO 14971 risk-analysis row",
             item.location,
             key=(item.id or "",),
-            why=f"{clauses(ctx, 'RM001')} expects security risks that can lead to harm in the "
-            f"safety risk file, analysed there like any other hazard ({clauses(ctx, 'RM001', 1)}); "
+            why=f"{ctx.page_clauses('RM001', 0)} "
+            "expects security risks that can lead to harm in the "
+            "safety risk file, analysed there like any other hazard "
+            f"({ctx.page_clauses('RM001', 1)}); "
             f"a notified body that finds this {what} only in {entry.document.label()} will ask "
             "how its risk was evaluated and controlled.",
             fix=f"Add a risk row for {named} and name that row in "

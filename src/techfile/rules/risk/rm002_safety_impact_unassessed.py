@@ -10,7 +10,6 @@ from techfile.model.finding import Finding
 from techfile.model.risk_trace import security_entries
 from techfile.rules.base import Context, rule
 from techfile.rules.columns import field_words, in_table, its_column
-from techfile.rules.risk.common import clauses
 
 IMPACTS = "none, non-serious, serious or unknown"
 
@@ -33,7 +32,8 @@ def safety_impact_unassessed(ctx: Context) -> Iterator[Finding]:
                 f"{what} {item.id} in {document.label()} {stated}",
                 item.location,
                 key=(item.id or "", "missing"),
-                why=f"{clauses(ctx, 'RM002')} expects the security risks that can lead to harm "
+                why=f"{ctx.page_clauses('RM002', 0)} "
+                "expects the security risks that can lead to harm "
                 "in the ISO 14971 risk file; without the safety impact nobody can show whether "
                 f"this {what} belongs there, and a notified body will ask.",
                 fix=fix,
@@ -47,7 +47,8 @@ def safety_impact_unassessed(ctx: Context) -> Iterator[Finding]:
                 item.location,
                 key=(item.id or "", "rationale"),
                 severity=Severity.WARNING,
-                why=f"{clauses(ctx, 'RM002')} leaves out of the ISO 14971 risk file only the "
+                why=f"{ctx.page_clauses('RM002', 0)} "
+                "leaves out of the ISO 14971 risk file only the "
                 "security risks that cannot lead to harm; a notified body will ask why this "
                 f"{what} cannot.",
                 fix=f"Give the reason why it cannot lead to harm in {rationale}.",

@@ -12,7 +12,7 @@ from techfile.model.plan import RiskPlan, as_text, plan_for, scale_disagreements
 from techfile.model.risk_evaluation import configured_aliases, risk_plans
 from techfile.rules.base import Context, rule
 from techfile.rules.columns import record
-from techfile.rules.risk.common import clauses, line_words, risk_plan_rows, row_name
+from techfile.rules.risk.common import line_words, risk_plan_rows, row_name
 
 LEVEL_FIELDS = (
     ("severity", "severity", "severity"),
@@ -71,7 +71,7 @@ def _undefined(
         f"management plan {plan.label}",
         row.location_of(field_name),
         key=(row.id or str(row.line), field_name),
-        why=_WHY.format(clauses=clauses(ctx, "RM003", 0, 1), what="risk"),
+        why=_WHY.format(clauses=ctx.page_clauses("RM003", 0, 1), what="risk"),
         fix=f"Use a level the plan defines ({plan.scale(axis).describe()}), or map this text to "
         f"one under `[values]` in the configuration.{also}",
     )
@@ -116,7 +116,7 @@ def _exploitability_undefined(ctx: Context, aliases: ValueAliases) -> Iterator[F
                 f"exploitability level of the risk management plan {plan.label}",
                 entry.location_of("exploitability"),
                 key=(entry.id or str(entry.line), "exploitability"),
-                why=_WHY.format(clauses=clauses(ctx, "RM003", 0, 1), what="security risk"),
+                why=_WHY.format(clauses=ctx.page_clauses("RM003", 0, 1), what="security risk"),
                 fix=f"Use a level the plan defines ({plan.exploitability.describe()}), or map "
                 "this text to one under `[values]` in the configuration.",
             )
@@ -132,7 +132,7 @@ def _plans_disagree(ctx: Context) -> Iterator[Finding]:
             if f"{axis}_levels" in document.meta
             else document.location(),
             key=(first.document.id or first.document.path, axis),
-            why=f"{clauses(ctx, 'RM003', 0, 1)} ask for one set of levels the risks are "
+            why=f"{ctx.page_clauses('RM003', 0, 1)} ask for one set of levels the risks are "
             "estimated with; a notified body will ask which one the risk table is evaluated with.",
             fix=f"Keep one scale in one document and refer to it from the other ({second.label}: "
             f"{second.scale(axis).describe()}; {first.label}: {first.scale(axis).describe()}).",
@@ -164,7 +164,7 @@ def _duplicate_levels(ctx: Context) -> Iterator[Finding]:
                 f"the {duplicate.axis} scale of {plan.label} {what}",
                 Location(path, second.line or 1, 0, document.id, None),
                 key=(document.id or document.path, duplicate.axis, first.id, second.id),
-                why=f"{clauses(ctx, 'RM003')} asks the plan to define the levels risks are "
+                why=f"{ctx.page_clauses('RM003', 0)} asks the plan to define the levels risks are "
                 f"estimated with; a risk rated `{value}` could be either, and a notified body "
                 "cannot tell how it was evaluated.",
                 fix="Give each level one id and one name.",

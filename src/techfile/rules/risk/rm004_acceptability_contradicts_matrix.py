@@ -12,7 +12,7 @@ from techfile.model.plan import contradicts, stated_acceptability
 from techfile.model.risk_evaluation import Evaluation, configured_aliases, evaluate_row
 from techfile.rules.base import Context, rule
 from techfile.rules.columns import in_table, record, written_cell
-from techfile.rules.risk.common import clauses, level_pair, risk_plan_rows, row_name
+from techfile.rules.risk.common import level_pair, risk_plan_rows, row_name
 
 CELL_WORDS = {
     "acceptable": "rates {pair} acceptable",
@@ -54,7 +54,7 @@ def acceptability_contradicts_matrix(ctx: Context) -> Iterator[Finding]:
                 f"{plan.label} {cell}",
                 row.location_of(field_name),
                 key=(row.id or str(row.line), stage),
-                why=f"{clauses(ctx, 'RM004', clause)} compares each risk {when} with the "
+                why=f"{ctx.page_clauses('RM004', clause)} compares each risk {when} with the "
                 "acceptability criteria of the risk management plan; when the row and the "
                 "matrix disagree, a notified body will ask which evaluation is right.",
                 fix=f"If the severity and probability of {row_name(row)} are right, {target}; "

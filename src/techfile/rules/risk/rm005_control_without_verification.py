@@ -9,7 +9,7 @@ from techfile.model.finding import Finding
 from techfile.model.lifecycle import texts
 from techfile.rules.base import Context, rule
 from techfile.rules.columns import columns_words, in_table
-from techfile.rules.risk.common import clauses, has_value, row_name
+from techfile.rules.risk.common import has_value, row_name
 
 
 @rule("RM005")
@@ -41,7 +41,7 @@ def control_without_verification(ctx: Context) -> Iterator[Finding]:
                 f"risk control {row_name(control)} in {document.label()} has {what}",
                 control.location_of("verification"),
                 key=(control.id or str(control.line), *missing),
-                why=f"{clauses(ctx, 'RM005')} asks to verify that each risk control is "
+                why=f"{ctx.page_clauses('RM005', 0)} asks to verify that each risk control is "
                 f"implemented and effective; a notified body will ask for {ask}.",
                 fix=f"Name the evidence in {where}.",
             )

@@ -10,7 +10,7 @@ from techfile.model.plan import as_text
 from techfile.model.risk_evaluation import as_list, configured_aliases, evaluate_row
 from techfile.rules.base import Context, rule
 from techfile.rules.columns import in_table, its_column
-from techfile.rules.risk.common import clauses, has_value, level_pair, risk_plan_rows, row_name
+from techfile.rules.risk.common import has_value, level_pair, risk_plan_rows, row_name
 
 
 @rule("RM006")
@@ -45,7 +45,8 @@ def unacceptable_residual_risk_without_benefit_risk(ctx: Context) -> Iterator[Fi
             f"{subject} {state}, and the row names no benefit-risk analysis",
             row.location_of("residual_acceptable"),
             key=(row.id or str(row.line),),
-            why=f"{clauses(ctx, 'RM006')} accepts a residual risk that is not acceptable{where} "
+            why=f"{ctx.page_clauses('RM006', 0)} "
+            f"accepts a residual risk that is not acceptable{where} "
             "only when the medical benefit outweighs it; a notified body will ask for the "
             "analysis that shows this.",
             fix=f"Reduce the risk further, or {_name_analysis(ctx, document, row)}.",

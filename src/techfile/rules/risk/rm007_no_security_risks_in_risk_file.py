@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
 from techfile.rules.columns import column_name, in_table
-from techfile.rules.risk.common import clauses, is_security_row
+from techfile.rules.risk.common import is_security_row
 
 
 def _connected(ctx: Context) -> bool:
@@ -53,7 +53,7 @@ def no_security_risks_in_risk_file(ctx: Context) -> Iterator[Finding]:
         "security risk",
         first.location("risks") if "risks" in first.meta else first.location(),
         key=(first.id or first.path,),
-        why=f"{clauses(ctx, 'RM007', 0, 1)} expect the security risks that can lead to harm to "
+        why=f"{ctx.page_clauses('RM007', 0, 1)} expect the security risks that can lead to harm to "
         "be analysed in the ISO 14971 risk file; a notified body will look for them there.",
         fix=f"Carry them over from the threat model, or mark the rows that already cover them "
         f"with {marked} or name their threats in {refs}.",

@@ -9,7 +9,7 @@ from techfile.model.finding import Finding
 from techfile.model.plan import RiskPlan
 from techfile.rules.base import Context, rule
 from techfile.rules.columns import column_name, columns_words, field_words, in_table
-from techfile.rules.risk.common import clauses, has_value, risk_plan_rows, row_name
+from techfile.rules.risk.common import has_value, risk_plan_rows, row_name
 
 CHAIN_FIELDS = (
     ("hazard", "hazard"),
@@ -44,7 +44,7 @@ def risk_chain_incomplete(ctx: Context) -> Iterator[Finding]:
             f"risk {row_name(row)} in {document.label()} has no {_listed(missing)}",
             row.location,
             key=(row.id or str(row.line),),
-            why=f"{clauses(ctx, 'RM008', 0, 1)} ask for the whole sequence from hazard through "
+            why=f"{ctx.page_clauses('RM008', 0, 1)} ask for the whole sequence from hazard through "
             "hazardous situation to harm, with its severity and probability; a notified body "
             "will ask for the missing parts.",
             fix=f"Fill in {_where(ctx, document, row, [f for f, _w in missing])}.",
@@ -67,7 +67,7 @@ def _no_probability(ctx: Context, document: Document, row: Item, plan: RiskPlan 
         f"risk {row_name(row)} in {document.label()} has no probability and no {method}",
         row.location,
         key=(row.id or str(row.line),),
-        why=f"{clauses(ctx, 'RM008', 1, 2)} ask for the probability of each risk, or for "
+        why=f"{ctx.page_clauses('RM008', 1, 2)} ask for the probability of each risk, or for "
         f"criteria for risks whose probability cannot be estimated, and {where} none; a "
         "notified body will ask how this risk was evaluated.",
         fix="Estimate the probability, or record how the risk is evaluated without one: "

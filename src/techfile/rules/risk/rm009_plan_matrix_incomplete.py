@@ -16,7 +16,7 @@ from techfile.model.plan import Level, MatrixLabel, RiskPlan
 from techfile.model.plan.levels import normal_form, split_id_and_name
 from techfile.model.risk_evaluation import risk_plans
 from techfile.rules.base import Context, rule
-from techfile.rules.risk.common import clauses, line_words
+from techfile.rules.risk.common import line_words
 
 SHOWN = 6
 _WHY = (
@@ -37,7 +37,8 @@ def plan_matrix_incomplete(ctx: Context) -> Iterator[Finding]:
             "no risk management plan defines a risk acceptability matrix that techfile can read",
             plan.document.location(),
             key=(plan.document.id or plan.document.path, "none"),
-            why=f"{clauses(ctx, 'RM009')} asks the plan for the criteria for risk acceptability; "
+            why=f"{ctx.page_clauses('RM009', 0)} "
+            "asks the plan for the criteria for risk acceptability; "
             "a notified body will ask by which criteria each risk was judged acceptable.",
             fix=f"Add the matrix to {plan.label}: `acceptability_matrix` in its front-matter "
             "(severity level -> probability level -> acceptable, reduce-afap or unacceptable), "
@@ -78,7 +79,7 @@ def _misspelt_labels(ctx: Context, plan: RiskPlan) -> Iterator[Finding]:
             f"`{_spelt_like(label, label.suggestion)}`{at}?",
             _where(plan, label.line),
             key=(plan.document.id or plan.document.path, "unknown", label.text),
-            why=f"{lost}{_WHY.format(clauses=clauses(ctx, 'RM009'))}",
+            why=f"{lost}{_WHY.format(clauses=ctx.page_clauses('RM009', 0))}",
             fix=f"Write the level the same way in the matrix and in the {label.axis} scale.",
         )
 
@@ -100,7 +101,8 @@ def _renamed_labels(ctx: Context, plan: RiskPlan) -> Iterator[Finding]:
         f"name{'' if len(axes) > 1 else 's'} them {scale_words}",
         _where(plan, renamed[0].line),
         key=(plan.document.id or plan.document.path, "renamed"),
-        why=f"{clauses(ctx, 'RM009')} asks the plan for the criteria for risk acceptability; a "
+        why=f"{ctx.page_clauses('RM009', 0)} "
+        "asks the plan for the criteria for risk acceptability; a "
         "risk rated by name falls in one row of the scale and in another of the matrix, and a "
         "notified body will ask which criteria it was evaluated with.",
         fix="Make the matrix and the scale name each level the same way.",
@@ -132,7 +134,7 @@ def _gaps(ctx: Context, plan: RiskPlan) -> Iterator[Finding]:
         f"the acceptability matrix of {plan.label} {' and '.join(parts)}",
         _where(plan, plan.matrix_line),
         key=(document.id or document.path, "incomplete"),
-        why=_WHY.format(clauses=clauses(ctx, "RM009")),
+        why=_WHY.format(clauses=ctx.page_clauses("RM009", 0)),
         fix="Give every severity and probability pair of the plan a verdict.",
     )
 

@@ -9,7 +9,7 @@ from techfile.model.finding import Finding
 from techfile.model.risk_evaluation import as_list, configured_aliases, evaluate_row
 from techfile.rules.base import Context, rule
 from techfile.rules.columns import field_words
-from techfile.rules.risk.common import clauses, has_value, level_pair, risk_plan_rows, row_name
+from techfile.rules.risk.common import has_value, level_pair, risk_plan_rows, row_name
 
 
 @rule("RM010")
@@ -44,7 +44,7 @@ def information_only_control(ctx: Context) -> Iterator[Finding]:
             f"but is controlled only by information for safety ({names})",
             row.location_of("controls"),
             key=(row.id or str(row.line),),
-            why=f"{clauses(ctx, 'RM010', 0, 1)} put information for safety after safe design "
+            why=f"{ctx.page_clauses('RM010', 0, 1)} put information for safety after safe design "
             "and protective measures in the order of risk control options; for a risk that is "
             f"not acceptable{pair}, a notified body will ask why those were not possible.",
             fix="Add safe design or protective measures, or record why they were not possible "

@@ -10,7 +10,7 @@ from techfile.model.finding import Finding
 from techfile.model.risk_trace import resolved_items
 from techfile.rules.base import Context, rule
 from techfile.rules.columns import column_name, has_column, in_table, record
-from techfile.rules.risk.common import clauses, is_security_row, row_name
+from techfile.rules.risk.common import is_security_row, row_name
 
 
 @rule("RM011")
@@ -30,7 +30,8 @@ def security_control_side_effects_unassessed(ctx: Context) -> Iterator[Finding]:
             f"{_state(ctx, document, control, value)}",
             control.location_of("new_risks_assessed"),
             key=(control.id or str(control.line),),
-            why=f"{clauses(ctx, 'RM011', 0, 1, 2)} ask whether a risk control itself introduces "
+            why=f"{ctx.page_clauses('RM011', 0, 1, 2)} "
+            "ask whether a risk control itself introduces "
             "new hazardous situations or security risks; a notified body will ask whether this "
             "one does, as an account lockout that keeps a clinician from a result or an update "
             "that interrupts therapy would.",
