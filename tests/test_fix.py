@@ -105,12 +105,13 @@ def test_a_changed_file_is_left_alone(tmp_path: Path) -> None:
     """An edit applies only where the file still holds the old text at its place."""
     from techfile.data.severity import Severity
     from techfile.engine.fix import plan_fixes
+    from techfile.intake.sources import WorkTree
     from techfile.model.finding import Edit, Finding, Location
 
     (tmp_path / "a.md").write_text("---\nversion: 1.2\n---\n", encoding="utf-8")
     stale = Edit("a.md", 2, 10, "1.10", '"1.10"')
     finding = Finding("FM006", Severity.WARNING, "m", Location("a.md", 2, 10), edits=(stale,))
-    plan = plan_fixes([finding], tmp_path)
+    plan = plan_fixes([finding], WorkTree(tmp_path, 1 << 20))
     assert plan.after == {} and plan.skipped == [finding]
 
 

@@ -35,8 +35,9 @@ def refuse_unfixable_run(fix: bool, diff: bool, example: bool, pre_commit: bool)
 def show_fixes(result: RunResult, config: Config) -> int:
     """Print the fixes as a unified diff and write nothing; exit 1 when there are any."""
     from techfile.engine.fix import plan_fixes
+    from techfile.intake.sources import WorkTree
 
-    plan = plan_fixes(result.findings, config.root)
+    plan = plan_fixes(result.findings, WorkTree(config.root, config.max_file_size))
     click.echo(plan.diff(), nl=False)
     say(f"techfile: {_count(plan.applied)} would change {_files(sorted(plan.after))}")
     return EXIT_FINDINGS if plan.after else EXIT_CLEAN
@@ -45,8 +46,9 @@ def show_fixes(result: RunResult, config: Config) -> int:
 def apply_fixes(result: RunResult, config: Config) -> bool:
     """Write the fixes; True when a file changed (the caller checks again)."""
     from techfile.engine.fix import plan_fixes, write_fixes
+    from techfile.intake.sources import WorkTree
 
-    plan = plan_fixes(result.findings, config.root)
+    plan = plan_fixes(result.findings, WorkTree(config.root, config.max_file_size))
     written = write_fixes(plan, config.root)
     say(f"techfile: {_count(plan.applied)} applied to {_files(written)}")
     return bool(written)

@@ -9,12 +9,14 @@ techfile writes into a technical file.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from techfile.intake.sources import WorkTree
 from techfile.model.finding import Edit, Finding
 from techfile.util.safe_write import write_bytes_atomically
 
@@ -42,15 +44,16 @@ class FixPlan:
         return "".join(line if line.endswith("\n") else line + "\n" for line in parts)
 
 
-def plan_fixes(findings: Iterable[Finding], root: Path) -> FixPlan:
-    """What applying every finding's edits would make of the files, without writing."""
+def plan_fixes(findings: Iterable[Finding], tree: WorkTree) -> FixPlan:
+    """What applying every finding's edits would make of the files, without writing. A file
+    that cannot be read now, or is not UTF-8, is left alone."""
     plan = FixPlan()
     fixable = [f for f in findings if f.edits]
     for path in sorted({e.path for f in fixable for e in f.edits}):
-        try:
-            plan.before[path] = (root / path).read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
+        data = tree.read_path(path)
+        if isinstance(data, bytes):
+            with contextlib.suppress(UnicodeDecodeError):
+                plan.before[path] = data.decode("utf-8")
     lines = {path: text.splitlines(keepends=True) for path, text in plan.before.items()}
     taken: dict[tuple[str, int], list[tuple[int, Edit]]] = {}
     for finding in sorted(fixable, key=Finding.sort_key):
