@@ -55,3 +55,21 @@ def test_a_yaml_item_with_a_wrong_type_is_fm004_and_a_null_is_an_empty_cell(tree
         "risk.md:1:1: FM004 [error] data/risks.yml line 6: `severity` of R-1 should be text, "
         "but is a list (risks)"
     )
+
+
+def test_an_items_from_entry_that_matches_no_document_is_told_once(tree, techfile) -> None:
+    """A misspelt `document` glob would leave its data file unread without a word; a preset's
+    own entries (OpenSaMD's CSV files under the openregulatory preset) stay quiet, since a tree
+    made from the same templates need not have those files."""
+    soup = "---\nid: SOUP-1\ntype: soup-list\ntitle: SOUP\n---\n\n# SOUP\n"
+    config = (
+        'preset = "openregulatory"\n[[items-from]]\ndocument = "docs/soup.md"\nlist = "items"\n'
+        'file = "soup.csv"\n'
+    )
+    root = tree({"soup-list.md": soup, "soup.csv": "name,version\nnumpy,1.26\n"}, config=config)
+    result = techfile("check", "--no-cache", cwd=root)
+    told = [line for line in result.err.splitlines() if "[[items-from]]" in line]
+    assert told == [
+        'techfile: [[items-from]] `document = "docs/soup.md"` matches no document of the '
+        "technical file, so soup.csv was not read"
+    ]

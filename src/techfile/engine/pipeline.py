@@ -18,11 +18,13 @@ from techfile.engine.baseline import apply_baseline, read_baseline
 from techfile.engine.load import Source
 from techfile.engine.select import selected_codes
 from techfile.intake.config import parse_settings
+from techfile.intake.discover import matches
 from techfile.intake.external import attach_external
 from techfile.intake.history import is_shallow
 from techfile.intake.parse import ParsedFile, ParseSettings
 from techfile.intake.recording import RecordingReads
 from techfile.model.config import Config, ConfigError
+from techfile.model.document import Document
 from techfile.model.finding import Finding
 from techfile.model.index import Index
 from techfile.model.result import RunResult
@@ -121,6 +123,7 @@ def build_context(
     attach_external(parsed, config.get("items-from", []), setup.settings, reads)
     documents = [p.document for p in parsed if p.document is not None]
     return Context(
+        notices=_unbound_items_from(config.own.get("items-from", []), documents),
         index=Index(documents),
         config=config,
         as_of=setup.as_of,
@@ -135,6 +138,19 @@ def build_context(
         use_cache=options.use_cache,
         read_path=reads,
     )
+
+
+def _unbound_items_from(entries: list[dict[str, Any]], documents: list[Document]) -> list[str]:
+    """A notice for each `[[items-from]]` entry of the team's own configuration whose
+    `document` names no typed document: its data file was not read, and nothing else would
+    say so. A preset's entries are for the template set's files, which a tree may not have."""
+    typed = [d.path for d in documents if d.type is not None]
+    return [
+        f'[[items-from]] `document = "{entry["document"]}"` matches no document of the '
+        f"technical file, so {entry.get('file', 'its file')} was not read"
+        for entry in entries
+        if not any(matches(path, (str(entry["document"]),)) for path in typed)
+    ]
 
 
 def run_rules(ctx: Context, selected: set[str]) -> list[Finding]:

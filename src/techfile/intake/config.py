@@ -65,10 +65,9 @@ def load_config(root: Path, source: Path | None) -> Config:
             raise ConfigError(f"{shown_path(source)}: there is no [tool.techfile] table in it")
         data = tool["techfile"]
     text = _read_text(source)
-    data = checked(data, Where(source, text, table))
-    if "preset" in data:
-        data = with_preset(data, str(data["preset"]))
-    return Config(root, source, data, text)
+    own = checked(data, Where(source, text, table))
+    data = with_preset(own, str(own["preset"])) if "preset" in own else own
+    return Config(root, source, data, text, own)
 
 
 def with_preset(data: dict[str, Any], name: str) -> dict[str, Any]:

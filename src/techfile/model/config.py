@@ -54,6 +54,7 @@ class Config:
     source: Path | None
     raw: dict[str, Any] = field(default_factory=dict)
     text: str = ""  # the configuration file as read, for the lines of its entries
+    own: dict[str, Any] = field(default_factory=dict)  # as the team wrote it, before a preset
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.raw.get(key, default)
