@@ -124,3 +124,20 @@ def test_real_files_read_short(
         every += _findings(["--as-of", "2026-12-07"], monkeypatch, capsys)
     assert _incomplete(every) == [] and _one_sentence(every) == []
     assert statistics.median(len(f["message"]) for f in every) <= MEDIAN_LIMIT
+
+
+def test_a_schema_finding_names_a_renamed_key_as_the_document_writes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GSTT's forms write `record_version`, which the gstt preset reads as `version`: the
+    finding names the key the author sees, not techfile's name for it."""
+    (tmp_path / ".techfile.toml").write_text(
+        '[aliases.fields]\nrecord_version = "version"\n', encoding="utf-8"
+    )
+    (tmp_path / "plan.md").write_text(
+        "---\nid: RMP-1\ntype: risk-management-plan\ntitle: Plan\nrecord_version:\n---\n\n# Plan\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    (finding,) = [f for f in _findings(["--select", "FM004"], monkeypatch, capsys)]
+    assert finding["message"].startswith("`record_version` should be text")

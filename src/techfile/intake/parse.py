@@ -77,6 +77,7 @@ class _FileParser:
         self.text = text
         self.settings = settings
         self.diagnostics: list[Diagnostic] = []
+        self.renamed: dict[str, str] = {}  # field -> the key as written, where an alias renamed it
         self.salvaged_id: str | None = None  # the id of a front-matter that failed to parse
 
     def run(self) -> ParsedFile:
@@ -128,7 +129,7 @@ class _FileParser:
         )
         if doc_type is not None:
             self._items(document, doc_type, body, directives)
-            self.diagnostics.extend(schema_diagnostics(document, doc_type))
+            self.diagnostics.extend(schema_diagnostics(document, doc_type, self.renamed))
         spans = [(t.line, t.rows[-1][0] if t.rows else t.line) for t in body.tables]
         return ParsedFile(self.path, document, self.diagnostics, directives, fm_end, spans)
 
@@ -169,6 +170,8 @@ class _FileParser:
         return root
 
     def _apply_field_aliases(self, root: Node) -> None:
+        """Keys a preset or `[aliases.fields]` renames (`record_version` to `version`); the
+        written key is kept, so a finding names the key the document has."""
         aliases = dict(self.settings.field_aliases)
         if not aliases:
             return
@@ -176,6 +179,7 @@ class _FileParser:
         for key, _ in root.pairs:
             target = aliases.get(key.value)
             if target and target not in present:
+                self.renamed[target] = key.value
                 key.value = target
 
     def _doc_type(self, root: Node | None, offset: int) -> DocType | None:

@@ -27,9 +27,11 @@ from techfile.model.document import Document
 Lines = dict[tuple[str | int, ...], int]
 
 
-def schema_diagnostics(document: Document, doc_type: DocType) -> list[Diagnostic]:
+def schema_diagnostics(
+    document: Document, doc_type: DocType, written: dict[str, str] | None = None
+) -> list[Diagnostic]:
     """FM004 for each schema error of the document and its items, then FM012 for near
-    misses of known keys."""
+    misses of known keys. `written` names a renamed key as the document writes it."""
     instance = dict(document.meta)
     if document.id is not None:
         instance.setdefault("id", document.id)
@@ -48,7 +50,8 @@ def schema_diagnostics(document: Document, doc_type: DocType) -> list[Diagnostic
     found: list[Diagnostic] = []
     for error in errors:
         path = tuple(error.absolute_path)
-        message, fix = schema_texts(error, place_in(path, document))
+        shown = (written.get(path[0], path[0]), *path[1:]) if written and path else path
+        message, fix = schema_texts(error, place_in(shown, document))
         found.append(
             Diagnostic(
                 "FM004",
