@@ -48,6 +48,15 @@ def annotated(findings: list[Finding]) -> tuple[list[Finding], list[Finding]]:
     return shown, hidden
 
 
+def _annotation(finding: Finding) -> str:
+    """The message, then why (with its clause) and the fix on lines of their own: the reader
+    of a pull request sees the clause and what to do beside the line."""
+    parts = [finding.message]
+    parts += [f"Why: {finding.why}"] if finding.why else []
+    parts += [f"Fix: {finding.fix}"] if finding.fix else []
+    return "\n".join(parts)
+
+
 def render(result: RunResult, options: FormatOptions = PLAIN) -> str:
     shown, hidden = annotated(result.findings)
     lines = []
@@ -60,7 +69,7 @@ def render(result: RunResult, options: FormatOptions = PLAIN) -> str:
         if loc.column:
             properties.append(f"col={loc.column}")
         properties.append(f"title={escape_property(f'techfile ({finding.code})')}")
-        lines.append(f"::{level} {','.join(properties)}::{escape_data(finding.message)}")
+        lines.append(f"::{level} {','.join(properties)}::{escape_data(_annotation(finding))}")
     if hidden:
         lines.append(
             f"::notice title=techfile::{len(hidden)} more finding(s) are not shown as "
