@@ -232,3 +232,30 @@ def field_words(ctx: Context, document: Document, item: Item, field_name: str) -
     if in_table(item):
         return its_column(ctx, document, item, field_name)
     return f"`{field_name}`"
+
+
+def written_column(ctx: Context, item: Item, field_name: str, usual: str | None = None) -> str:
+    """How the document names where an entry keeps a field: the header of its table column as
+    written (`"Evidence of Conformity"`), else the usual header (`usual`, or the field's name
+    capitalised), or the key of a front-matter entry (`evidence`)."""
+    if item.source != "table":
+        return f"`{field_name}`"
+    written = header_of(ctx, item, field_name)
+    return written or f'"{usual or field_name.replace("_", " ").capitalize()}"'
+
+
+def its_field(ctx: Context, item: Item, field_name: str, usual: str | None = None) -> str:
+    """Where to write a value: `its "Evidence of Conformity" column`, `a new "Evidence"
+    column` when the item's table has none, or its key for a front-matter entry."""
+    if item.source != "table":
+        return f"its `{field_name}`"
+    where = "its" if header_of(ctx, item, field_name) else "a new"
+    return f"{where} {written_column(ctx, item, field_name, usual)} column"
+
+
+def header_of(ctx: Context, item: Item, field_name: str) -> str | None:
+    """`"Evidence of Conformity"`: the header, quoted as written, of the column of the item's
+    Markdown table that holds the field (read as the risk rules read it); None when the item
+    is not from one or its table has no such column."""
+    table = written_table(ctx, item)
+    return table.header(field_name) if table is not None else None

@@ -18,7 +18,7 @@ from techfile.model.diagnostics import Diagnostic
 from techfile.model.document import Document, Item
 from techfile.model.finding import Edit, Finding, Location
 from techfile.rules.base import Context, rule
-from techfile.rules.evidence.common import column, header_of
+from techfile.rules.columns import header_of, written_column
 
 INTAKE_CODES = (
     "FM001", "FM002", "FM003", "FM004", "FM005", "FM006",
@@ -129,7 +129,7 @@ def _in_column(ctx: Context, item: Item, item_list: ItemList) -> str:
     if item.source != "table":
         return ""
     usual = "GSPR" if item_list.id_field == "gspr" else None
-    name = column(ctx, item, item_list.id_field, usual)
+    name = written_column(ctx, item, item_list.id_field, usual)
     return (
         f" in the {name} column"
         if header_of(ctx, item, item_list.id_field)

@@ -16,7 +16,7 @@ from techfile.model.finding import Edit, Finding, Location
 from techfile.model.index import Reference, Resolution
 from techfile.model.titles import is_template_text
 from techfile.rules.base import Context, rule
-from techfile.rules.evidence.common import column
+from techfile.rules.columns import written_column
 from techfile.util.nearest import NearestIndex
 
 SUGGESTION_CUTOFF = 0.75  # how alike a known id must be to be offered as "did you mean"
@@ -228,7 +228,7 @@ def _where(ctx: Context, document: Document, refs: list[Reference], value: str) 
         item = first.item
         inside = f" in {document.label()}" if item is not None else ""
         field = (
-            f"the {column(ctx, item, first.field)} cell"
+            f"the {written_column(ctx, item, first.field)} cell"
             if item is not None and item.source == "table"
             else f"`{first.field}`"
         )

@@ -17,7 +17,8 @@ from techfile.model.evidence_classes import (
 )
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
-from techfile.rules.evidence.common import accepted_alternative, annex_section, its_field
+from techfile.rules.columns import its_field
+from techfile.rules.evidence.common import accepted_alternative, annex_section
 
 CLASS_NAMES = {
     "product": "product evidence",

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from techfile.model.evidence import clause_mentions
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
-from techfile.rules.evidence.common import column
+from techfile.rules.columns import written_column
 
 
 @rule("EV004")
@@ -24,7 +24,7 @@ def unknown_clause(ctx: Context) -> Iterator[Finding]:
         item = mention.item
         in_table = item is not None and item.source == "table"
         where = (
-            f" in the {column(ctx, item, mention.field)} column"
+            f" in the {written_column(ctx, item, mention.field)} column"
             if item is not None and in_table
             else f" in `{mention.field}`"
         )

@@ -10,7 +10,8 @@ from techfile.model.evidence import Row, document_rows
 from techfile.model.finding import Finding
 from techfile.model.standards import standards_table
 from techfile.rules.base import Context, rule
-from techfile.rules.evidence.common import annex_section, its_field
+from techfile.rules.columns import its_field
+from techfile.rules.evidence.common import annex_section
 
 
 @rule("EV005")

@@ -14,7 +14,8 @@ from techfile.model.document import Document
 from techfile.model.evidence import Row, document_rows
 from techfile.model.finding import Finding, Location
 from techfile.rules.base import Context, rule
-from techfile.rules.evidence.common import gspr_clause, its_field
+from techfile.rules.columns import its_field
+from techfile.rules.evidence.common import gspr_clause
 
 FLAG_FACTS = ("connected", "interoperates", "mobile_platforms")
 FACT_WORDS = {

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from techfile.model.evidence_classes import needs_words, satisfies, supplier_of, supports_only
 from techfile.model.finding import Finding
 from techfile.rules.base import Context, rule
+from techfile.rules.columns import its_field
 from techfile.rules.evidence.common import (
     accepted_alternative,
-    its_field,
     organisational_citations,
     type_title,
 )
