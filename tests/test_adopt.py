@@ -143,7 +143,7 @@ def test_guesses_on_the_corpus(source: str, tmp_path: Path) -> None:
     code, out, _ = _invoke(str(root))
     assert code == 0
     config = load_config(root, root / ".techfile.toml")
-    assert config.get("preset") == preset
+    assert config.raw.get("preset") == preset
     _, guesses = ad.guess_all(ad.collect(root))
     assert ad.summary(guesses) == expected
     for path, type_name in expected.items():
@@ -252,9 +252,9 @@ def test_rendered_config_is_valid_for_each_source(source: str, tmp_path: Path) -
         (root / ".techfile.toml").write_text(text, encoding="utf-8")
         config = load_config(root, root / ".techfile.toml")  # schema-valid, presets exist
         assert text.startswith("# Written by `techfile adopt` on 2026-06-30.")
-        types = config.get("types", {})
+        types = config.type_globs
         if detect:
-            assert config.get("preset") == EXPECTED[source][0]
+            assert config.raw.get("preset") == EXPECTED[source][0]
         for path, type_name in EXPECTED[source][1].items():
             if type_name is None:
                 assert path not in types

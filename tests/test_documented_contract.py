@@ -237,7 +237,7 @@ def _documents(root: Path, config: str = "") -> dict[str, Document]:
     parsed = load_files(
         tree, config.include, config.exclude, settings, ParseCache(root, "t", False)
     )
-    attach_external(parsed, config.get("items-from", []), settings, tree.read_path)
+    attach_external(parsed, config.items_from, settings, tree.read_path)
     return {p.path: p.document for p in parsed if p.document is not None}
 
 

@@ -64,7 +64,7 @@ def _parsed(root: Path) -> list[ParsedFile]:
     parsed = load_files(
         tree, config.include, config.exclude, settings, ParseCache(root, "test", False)
     )
-    attach_external(parsed, config.get("items-from", []), settings, tree.read_path)
+    attach_external(parsed, config.items_from, settings, tree.read_path)
     return parsed
 
 

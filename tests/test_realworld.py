@@ -70,7 +70,7 @@ def _load(root: Path) -> dict[str, Document]:
     parsed = load_files(
         tree, config.include, config.exclude, settings, ParseCache(root, "test", False)
     )
-    attach_external(parsed, config.get("items-from", []), settings, tree.read_path)
+    attach_external(parsed, config.items_from, settings, tree.read_path)
     return {p.path: p.document for p in parsed if p.document is not None}
 
 
@@ -125,9 +125,9 @@ def test_team_configuration_wins_over_the_preset_and_lists_are_joined(tmp_path: 
         encoding="utf-8",
     )
     config = load_config(tmp_path, tmp_path / ".techfile.toml")
-    assert config.get("id-from") == "path-stem"
-    assert config.get("types")["**/soup-list.md"] == "sbom"
-    assert len(config.get("items-from")) == 4  # the preset's three and the team's one
+    assert config.id_from == "path-stem"
+    assert config.type_globs["**/soup-list.md"] == "sbom"
+    assert len(config.items_from) == 4  # the preset's three and the team's one
 
 
 # ------------------------------------------------------------------------------ provenance

@@ -167,7 +167,7 @@ def check(
         return show_fixes(result, config)
     if fix and apply_fixes(result, config):
         result = run(config, options)
-    threshold = Severity.parse(fail_on or config.get("fail-on", "error"))
+    threshold = Severity.parse(fail_on or config.fail_on)
     to_file = replace(
         format_options(config, colour=False, from_cwd=not example, pre_commit=pre_commit),
         fail_on=threshold,

@@ -66,7 +66,7 @@ def check_change(
 ) -> tuple[RunResult, RunResult] | None:
     """The results before and after the change (each complete where it can differ), or None
     when the change needs both states checked in full."""
-    if config.get("items-from"):
+    if config.items_from:
         return None
     setup = prepare(config, options)
     from techfile.rules.registry import registered  # the rule modules: only when rules run

@@ -63,12 +63,12 @@ class Setup:
 
 def prepare(config: Config, options: RunOptions) -> Setup:
     pages = load_pages()
-    profile = options.profile or config.get("profile", "default")
+    profile = options.profile or config.profile
     selected = selected_codes(
         pages,
-        options.select or config.get("select", ()),
-        options.ignore or config.get("ignore", ()),
-        (*config.get("extend-select", ()), *options.extend_select),
+        options.select or config.select,
+        options.ignore or config.ignore,
+        (*config.extend_select, *options.extend_select),
         {code for code, page in pages.items() if not page.in_profile(profile)},
     )
     if not options.allow_shallow and any("git-history" in pages[c].requires for c in selected):
@@ -120,7 +120,7 @@ def build_context(
 ) -> Context:
     """What the rules see of one state of the technical file."""
     reads = RecordingReads(source.read_path)
-    attach_external(parsed, config.get("items-from", []), setup.settings, reads)
+    attach_external(parsed, config.items_from, setup.settings, reads)
     documents = [p.document for p in parsed if p.document is not None]
     return Context(
         notices=_unbound_items_from(config.own.get("items-from", []), documents),
@@ -132,7 +132,7 @@ def build_context(
         pages=setup.pages,
         settings=setup.settings,
         options_by_code=rule_options(config, setup.pages),
-        artifacts={**config.get("artifacts", {}), **dict(options.artifacts)},
+        artifacts={**config.artifacts, **dict(options.artifacts)},
         profile=setup.profile,
         allow_shallow=options.allow_shallow,
         use_cache=options.use_cache,
@@ -176,8 +176,8 @@ def check_type_names(config: Config, settings: ParseSettings) -> None:
     leave whole folders unchecked."""
     registry = settings.types
     named = [
-        *config.get("types", {}).values(),
-        *config.get("aliases", {}).get("types", {}).values(),
+        *config.type_globs.values(),
+        *config.aliases.get("types", {}).values(),
     ]
     for name in named:
         if registry.canonical(str(name)) is None:
@@ -198,9 +198,7 @@ def refuse_shallow(root: Path) -> None:
 def rule_options(config: Config, pages: dict[str, RulePage]) -> dict[str, dict[str, Any]]:
     """Page defaults overlaid with `[rules.CODE]` (the configuration's checks have already
     held every option to the type its page declares)."""
-    configured: dict[str, dict[str, Any]] = {
-        code.upper(): values for code, values in config.get("rules", {}).items()
-    }
+    configured = config.rule_settings
     resolved: dict[str, dict[str, Any]] = {}
     for code, page in pages.items():
         options = {name: spec.get("default") for name, spec in page.options.items()}
@@ -231,7 +229,7 @@ STRICT_FAMILIES = ("EV", "RM", "SDL")  # whose warnings the submission profile m
 
 
 def _with_severity(finding: Finding, config: Config, profile: str) -> Finding:
-    override = config.get("severity", {}).get(finding.code)
+    override = config.severity_overrides.get(finding.code)
     if override:
         return replace(finding, severity=Severity.parse(override))
     strict = profile == "submission" and finding.code.startswith(STRICT_FAMILIES)

@@ -111,7 +111,7 @@ def collect(
         if file.document is not None:
             candidates.extend(_waivers(file, as_of))
     entry_lines = config.table_lines("per-file-ignores")
-    for position, entry in enumerate(config.get("per-file-ignores", [])):
+    for position, entry in enumerate(config.per_file_ignores):
         line = entry_lines[position] if position < len(entry_lines) else 0
         where = Location(_config_path(config), line)
         suppression = Suppression(

@@ -109,19 +109,19 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def parse_settings(config: Config) -> ParseSettings:
-    aliases: dict[str, Any] = config.get("aliases", {})
+    aliases = config.aliases
     columns = tuple(
         (list_name, header, target)
         for list_name, headers in sorted(aliases.get("columns", {}).items())
         for header, target in sorted(headers.items())
     )
     return ParseSettings(
-        type_globs=tuple(config.get("types", {}).items()),
-        id_from=config.get("id-from", "front-matter"),
+        type_globs=tuple(config.type_globs.items()),
+        id_from=config.id_from,
         type_aliases=tuple(sorted(aliases.get("types", {}).items())),
         field_aliases=tuple(sorted(aliases.get("fields", {}).items())),
         column_aliases=columns,
-        value_aliases=tuple(sorted(config.get("values", {}).items())),
+        value_aliases=tuple(sorted(config.value_aliases.items())),
         max_file_size=config.max_file_size,
-        max_table_rows=int(config.get("max-table-rows", 20_000)),
+        max_table_rows=config.max_table_rows,
     )

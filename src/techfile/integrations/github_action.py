@@ -144,7 +144,7 @@ def _ignored_already(arguments: Sequence[str]) -> list[str]:
         config, _ = resolve_config(params.get("paths") or (), bool(params.get("example")))
     except (click.ClickException, ConfigError, OSError):
         return []  # the check itself reports what is wrong with the arguments
-    return list(split_codes(tuple(str(code) for code in config.get("ignore", ()))))
+    return list(split_codes(tuple(str(code) for code in config.ignore)))
 
 
 def _counts(result: Path) -> tuple[str, str]:

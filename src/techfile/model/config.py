@@ -56,8 +56,78 @@ class Config:
     text: str = ""  # the configuration file as read, for the lines of its entries
     own: dict[str, Any] = field(default_factory=dict)  # as the team wrote it, before a preset
 
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.raw.get(key, default)
+    # Typed views of the keys the run reads. The configuration's checks (intake) have held every
+    # value to config.schema.json before a Config exists, so these only give defaults.
+
+    @property
+    def select(self) -> tuple[str, ...]:
+        return tuple(self.raw.get("select", ()))
+
+    @property
+    def ignore(self) -> tuple[str, ...]:
+        return tuple(self.raw.get("ignore", ()))
+
+    @property
+    def extend_select(self) -> tuple[str, ...]:
+        return tuple(self.raw.get("extend-select", ()))
+
+    @property
+    def profile(self) -> str:
+        return str(self.raw.get("profile", "default"))
+
+    @property
+    def fail_on(self) -> str:
+        return str(self.raw.get("fail-on", "error"))
+
+    @property
+    def severity_overrides(self) -> dict[str, str]:
+        """`[severity]`: code -> severity."""
+        return dict(self.raw.get("severity", {}))
+
+    @property
+    def rule_settings(self) -> dict[str, dict[str, Any]]:
+        """`[rules.CODE]` tables, by code in capitals."""
+        return {code.upper(): dict(v) for code, v in self.raw.get("rules", {}).items()}
+
+    @property
+    def items_from(self) -> list[dict[str, Any]]:
+        return list(self.raw.get("items-from", []))
+
+    @property
+    def per_file_ignores(self) -> list[dict[str, Any]]:
+        return list(self.raw.get("per-file-ignores", []))
+
+    @property
+    def artifacts(self) -> dict[str, str]:
+        return dict(self.raw.get("artifacts", {}))
+
+    @property
+    def approvals_from_register(self) -> bool:
+        """`approval-source = "register"`: approvals are read from the document register."""
+        return self.raw.get("approval-source") == "register"
+
+    @property
+    def type_globs(self) -> dict[str, str]:
+        """`[types]`: path glob -> document type."""
+        return dict(self.raw.get("types", {}))
+
+    @property
+    def aliases(self) -> dict[str, dict[str, Any]]:
+        """`[aliases.types]`, `[aliases.fields]`, `[aliases.columns]`."""
+        return dict(self.raw.get("aliases", {}))
+
+    @property
+    def value_aliases(self) -> dict[str, Any]:
+        """`[values]`: a value as written -> what techfile reads it as."""
+        return dict(self.raw.get("values", {}))
+
+    @property
+    def id_from(self) -> str:
+        return str(self.raw.get("id-from", "front-matter"))
+
+    @property
+    def max_table_rows(self) -> int:
+        return int(self.raw.get("max-table-rows", 20_000))
 
     @property
     def include(self) -> tuple[str, ...]:
@@ -106,7 +176,7 @@ class Config:
             return self.source.name
 
     def rule_options(self, code: str) -> dict[str, Any]:
-        return dict(self.raw.get("rules", {}).get(code, {}))
+        return self.rule_settings.get(code.upper(), {})
 
 
 # --- Wording of configuration mistakes: the key as written in TOML, the value as the user

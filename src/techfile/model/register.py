@@ -70,7 +70,7 @@ def text(value: Any) -> str | None:
 
 
 def from_register(ctx: HasIndexAndConfig) -> bool:
-    return bool(ctx.config.get("approval-source") == "register")
+    return ctx.config.approvals_from_register
 
 
 def register_entry(ctx: HasIndexAndConfig, document: Document) -> tuple[Document, Item] | None:

@@ -15,7 +15,7 @@ from techfile.model.view import RunView
 
 def configured_aliases(view: RunView) -> ValueAliases:
     """The `[values]` table of the configuration: the file's own words for levels and verdicts."""
-    values = view.config.get("values", {})
+    values = view.config.value_aliases
     pairs = (
         tuple(sorted((str(k), v) for k, v in values.items())) if isinstance(values, dict) else ()
     )

@@ -70,7 +70,7 @@ def _files(
         if value is not None:
             path = posixpath.normpath(posixpath.join(posixpath.dirname(document.path), value))
             named.append((document.label(), path))
-    configured = view.config.get("artifacts", {})
+    configured = view.config.artifacts
     value = configured.get(artifact) if isinstance(configured, dict) else None
     if isinstance(value, str) and value.strip():
         path = posixpath.normpath(value.strip())

@@ -185,7 +185,7 @@ def _judged(
     """What the document counts for at the clause."""
     if document is None:
         return Evidence(label, "", "", "", "", "unknown", "unresolved", via, tuple(places))
-    from_register = view.config.get("approval-source") == "register"
+    from_register = view.config.approvals_from_register
     status = document_status(view.index, document, from_register) or "no status"
     kind = document_class(view, document) or "unknown"
     if kind in SATISFYING and kind in clause.accepts:

@@ -108,7 +108,7 @@ def _expired(until: str | None, as_of: datetime.date) -> bool:
 def documents(view: RunView) -> tuple[DocumentRow, ...]:
     """Every document of the index, with the version, status, approvals and next review it
     has."""
-    from_register = view.config.get("approval-source") == "register"
+    from_register = view.config.approvals_from_register
     rows = []
     for document in view.index.documents:
         approvals = effective_approvals(view, document)

@@ -17,7 +17,7 @@ WITHDRAWN = {"obsolete": "obsolete", "superseded": "superseded"}
 
 @rule("EV003")
 def evidence_not_released(ctx: Context) -> Iterator[Finding]:
-    from_register = ctx.config.get("approval-source") == "register"
+    from_register = ctx.config.approvals_from_register
     grouped: dict[tuple[str, str], list[Citation]] = {}
     for citation in run_citations(ctx):
         document = citation.evidence

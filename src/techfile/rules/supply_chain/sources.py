@@ -155,7 +155,7 @@ def _artifact(ctx: Context, name: str) -> tuple[Path | None, str, Problem | None
     if not isinstance(value, str) or not value.strip():
         return None
     root = ctx.root.resolve()
-    configured = ctx.config.get("artifacts", {})
+    configured = ctx.config.artifacts
     from_config = isinstance(configured, dict) and configured.get(name) == value
     config_place = Location(_config_path(ctx), 0, 0)
     path = Path(value)
