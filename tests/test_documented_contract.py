@@ -20,7 +20,6 @@ from techfile.data import schemas
 from techfile.data.clauses import clause_registry
 from techfile.data.pages import RulePage, load_pages
 from techfile.engine.load import load_files
-from techfile.engine.pipeline import check_type_names
 from techfile.intake.cache import ParseCache
 from techfile.intake.config import load_config, parse_settings
 from techfile.intake.external import attach_external
@@ -232,7 +231,6 @@ def _documents(root: Path, config: str = "") -> dict[str, Document]:
     (root / ".techfile.toml").write_text(config, encoding="utf-8")
     config = load_config(root, root / ".techfile.toml")
     settings = parse_settings(config)
-    check_type_names(config, settings)
     tree = WorkTree(config.root, config.max_file_size)
     parsed = load_files(
         tree, config.include, config.exclude, settings, ParseCache(root, "t", False)

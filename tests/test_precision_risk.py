@@ -20,7 +20,7 @@ from techfile.data.pages import load_pages
 from techfile.data.registry import column_aliases, normalise_header, value_aliases
 from techfile.data.resources import bundled
 from techfile.engine.load import load_files
-from techfile.engine.pipeline import RunOptions, check_type_names
+from techfile.engine.pipeline import RunOptions
 from techfile.engine.run import run
 from techfile.fixture_tree import materialise
 from techfile.intake.cache import ParseCache
@@ -59,7 +59,6 @@ def _parsed(root: Path) -> list[ParsedFile]:
     """Every file as the rules see it, with what [[items-from]] attaches."""
     config = load_config(root, root / ".techfile.toml")
     settings = parse_settings(config)
-    check_type_names(config, settings)
     tree = WorkTree(config.root, config.max_file_size)
     parsed = load_files(
         tree, config.include, config.exclude, settings, ParseCache(root, "test", False)

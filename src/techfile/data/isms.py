@@ -253,11 +253,6 @@ def successors_2022(control_2013: str) -> tuple[CrosswalkRow, ...]:
     return walk.rows_from(control_2013) if walk else ()
 
 
-def predecessors_2013(control_2022: str) -> tuple[str, ...]:
-    walk = crosswalks().get(ANNEX_A_2013_TO_2022)
-    return tuple(row.source for row in walk.rows_to(control_2022)) if walk else ()
-
-
 def claimed_edition(texts: list[str]) -> str | None:
     """The ISO/IEC 27001 edition a document claims (`2022` or `2013`) from texts that name
     the standard (its `standards`, title, table headers), None when they name none or both."""
@@ -268,8 +263,3 @@ def claimed_edition(texts: list[str]) -> str | None:
             if edition:
                 found.add(edition)
     return found.pop() if len(found) == 1 else None
-
-
-def clause_sort_key(clause: str) -> tuple[tuple[int, int | str], ...]:
-    """`4.2` before `4.10`, numbered clauses before `A.5.1`."""
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in clause.split("."))

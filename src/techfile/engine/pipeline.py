@@ -74,7 +74,6 @@ def prepare(config: Config, options: RunOptions) -> Setup:
     if not options.allow_shallow and any("git-history" in pages[c].requires for c in selected):
         refuse_shallow(config.root)
     settings = parse_settings(config)
-    check_type_names(config, settings)
     return Setup(pages, profile, selected, config.as_of(options.as_of), settings)
 
 
@@ -169,21 +168,6 @@ def settle_suppressions(raw: list[Finding], ctx: Context, selected: set[str]) ->
         if problem.code in selected:
             outcome.active.append(suppress.as_finding(ctx, problem))
     return outcome
-
-
-def check_type_names(config: Config, settings: ParseSettings) -> None:
-    """`[types]` and `[aliases.types]` must name known types: a typo there would silently
-    leave whole folders unchecked."""
-    registry = settings.types
-    named = [
-        *config.type_globs.values(),
-        *config.aliases.get("types", {}).values(),
-    ]
-    for name in named:
-        if registry.canonical(str(name)) is None:
-            suggestion = registry.suggest(str(name))
-            hint = f"; did you mean `{suggestion}`?" if suggestion else ""
-            raise ConfigError(f"`{name}` is not a document type (`techfile types`){hint}")
 
 
 def refuse_shallow(root: Path) -> None:

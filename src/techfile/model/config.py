@@ -175,9 +175,6 @@ class Config:
         except ValueError:
             return self.source.name
 
-    def rule_options(self, code: str) -> dict[str, Any]:
-        return self.rule_settings.get(code.upper(), {})
-
 
 # --- Wording of configuration mistakes: the key as written in TOML, the value as the user
 # --- wrote it and the type expected, never a Python repr ---------------------------------

@@ -24,7 +24,6 @@ from dataclasses import replace
 from techfile.data.isms import (
     ISMS_27001,
     QMS_13485,
-    THEME_ORDER,
     Crosswalk,
     CrosswalkRow,
     IsmsEntry,
@@ -279,7 +278,3 @@ def figure(key: str, title: str, rows: list[TargetRow]) -> GroupFigure:
 def clause_group_titles() -> dict[str, str]:
     entries = isms_entries(ISMS_27001)
     return {e.id: f"{e.id} {e.title}" for e in entries if e.parent is None and e.id[0].isdigit()}
-
-
-def theme_keys() -> list[str]:
-    return list(THEME_ORDER)
